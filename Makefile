@@ -1,0 +1,52 @@
+# provindex — the two commands: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= $(or $(PROVINDEX_DB),data/provindex.duckdb)
+PORT   ?= 8501
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: install dev run demo test test-slow bench freeze clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt constraints.txt | $(BIN)/python
+	$(PIP) install -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+## make run: install, build the demo database if none exists, start the dashboard
+run: install
+	@test -f "$(DB)" || $(BIN)/python -m etl demo --db "$(DB)"
+	PROVINDEX_DB="$(DB)" $(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
+
+## make demo: rebuild the simulated demo database from scratch
+demo: install
+	$(BIN)/python -m etl demo --db "$(DB)" --force
+
+## make test: install test needs, run every test (slow and bench suites excluded)
+test: dev
+	$(BIN)/python -m pytest -m "not slow and not bench"
+
+test-slow: dev
+	$(BIN)/python -m pytest -m slow
+
+## make bench: timings and sizes against the targets in the issues (prints a report)
+bench: dev
+	$(BIN)/python -m bench
+
+freeze:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^pip==' | \
+	  (echo "# Exact versions of every package (direct and transitive), used as pip constraints."; \
+	   echo "# Regenerate with: make freeze"; cat) > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,258 @@
+"""Command line: argument parsing and printing only; the work happens in the etl modules.
+
+Exit codes: 0 done (or a clean dry run), 1 refused (bad input, busy database), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from etl import load as loader
+from etl.export import UNIT_CHOICES, export_frame, write_csv
+from etl.pipeline import LoadOptions, LoadOutcome, run_load
+from etl.problems import ERROR, WARNING
+from provindex import config, queries
+from provindex import db as dbmod
+from provindex.catalog import get_catalog
+from provindex.errors import ProvindexError
+from provindex.i18n import t
+from provindex.text import format_number
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+INDEX_CHOICES = ("PCI", "PAPI", "PAR", "SIPAS")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors in the user's language and exit code 2."""
+
+    lang = "vi"
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(t("cli.usage_error", self.lang, detail=message), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _lang_from_argv(argv: list[str]) -> str:
+    for position, arg in enumerate(argv):
+        if arg == "--lang" and position + 1 < len(argv):
+            return argv[position + 1] if argv[position + 1] in ("vi", "en") else "vi"
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in ("vi", "en") else "vi"
+    return "vi"
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    _Parser.lang = lang
+    parser = _Parser(prog="python -m etl", description=t("cli.description", lang))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(p, json_flag=True):
+        p.add_argument("--db", help=t("cli.help_db", lang))
+        p.add_argument("--lang", choices=("vi", "en"), default=lang, help=t("cli.help_lang", lang))
+        if json_flag:
+            p.add_argument("--json", action="store_true", help=t("cli.help_json", lang))
+
+    demo = sub.add_parser("demo", help=t("cli.help_demo", lang))
+    common(demo, json_flag=False)
+    demo.add_argument("--force", action="store_true", help=t("cli.help_force", lang))
+    demo.add_argument("--seed", type=int, default=None, help=t("cli.help_seed", lang))
+
+    load = sub.add_parser("load", help=t("cli.help_load", lang))
+    load.add_argument("files", nargs="+", metavar="FILE")
+    load.add_argument("--index", type=str.upper, choices=INDEX_CHOICES)
+    load.add_argument("--year", type=int)
+    load.add_argument("--dry-run", action="store_true", help=t("cli.help_dry_run", lang))
+    load.add_argument("--user", help=t("cli.help_user", lang))
+    common(load)
+
+    history = sub.add_parser("history", help=t("cli.help_history", lang))
+    common(history)
+
+    rollback = sub.add_parser("rollback", help=t("cli.help_rollback", lang))
+    rollback.add_argument("load_id", type=int, metavar="LOAD_ID")
+    rollback.add_argument("--user", help=t("cli.help_user", lang))
+    common(rollback)
+
+    export = sub.add_parser("export", help=t("cli.help_export", lang))
+    export.add_argument("out", metavar="OUT.csv")
+    export.add_argument("--index", type=str.upper, choices=INDEX_CHOICES)
+    export.add_argument("--units", choices=UNIT_CHOICES)
+    common(export, json_flag=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(argv)
+    args = build_parser(lang).parse_args(argv)
+    handlers = {"demo": cmd_demo, "load": cmd_load, "history": cmd_history, "rollback": cmd_rollback,
+                "export": cmd_export}
+    try:
+        return handlers[args.command](args)
+    except ProvindexError as exc:
+        _emit_error(args, exc.message(args.lang))
+        return EXIT_REFUSED
+    except Exception as exc:  # a bug must not show analysts a traceback; PROVINDEX_DEBUG=1 shows it
+        if os.environ.get("PROVINDEX_DEBUG"):
+            raise
+        _emit_error(args, t("cli.unexpected", args.lang, kind=type(exc).__name__, detail=str(exc)[:200]))
+        return EXIT_REFUSED
+
+
+def _emit_error(args, message: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps({"status": "error", "message": message}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+
+
+# -- demo ------------------------------------------------------------------------------------
+def cmd_demo(args) -> int:
+    from etl.demo import DEFAULT_SEED, build_demo
+
+    lang = args.lang
+    path = config.db_path(args.db)
+    summary = build_demo(path, seed=DEFAULT_SEED if args.seed is None else args.seed, force=args.force)
+    print(t("cli.demo_done", lang, path=str(path), rows=summary["rows"], actions=summary["actions"],
+            seconds=format_number(summary["seconds"], lang, 1), size_mb=format_number(summary["size_mb"], lang, 1)))
+    return EXIT_OK
+
+
+# -- load ------------------------------------------------------------------------------------
+def cmd_load(args) -> int:
+    options = LoadOptions(index=args.index, year=args.year, db=args.db, dry_run=args.dry_run, user=args.user)
+    outcome = run_load([Path(f) for f in args.files], options)
+    if args.json:
+        print(json.dumps(outcome_json(outcome, args.lang), ensure_ascii=False, indent=2))
+    else:
+        print_outcome(outcome, args.lang)
+    return EXIT_REFUSED if outcome.status == "rejected" else EXIT_OK
+
+
+def outcome_json(outcome: LoadOutcome, lang: str) -> dict:
+    return {"status": "loaded" if outcome.status == "unchanged" else outcome.status,
+            "unchanged": outcome.status == "unchanged",
+            "load_id": outcome.load_ids[0] if len(outcome.load_ids) == 1 else (outcome.load_ids or None),
+            "rows": outcome.rows if outcome.status != "rejected" else 0,
+            "problems": [p.to_json(lang) for p in outcome.problems],
+            "scopes": [d.to_json() for d in outcome.diffs],
+            "files": [{"file": f.name, "notes": [t(k, lang, **p) for k, p in f.notes]} for f in outcome.files]}
+
+
+def print_outcome(outcome: LoadOutcome, lang: str) -> None:
+    for result in outcome.files:
+        for key, params in result.notes:
+            print(f"{result.name}: {t(key, lang, **params)}")
+    errors = [p for p in outcome.problems if p.severity == ERROR]
+    warnings = [p for p in outcome.problems if p.severity == WARNING]
+    if outcome.status == "rejected":
+        print(t("cli.rejected", lang, count=len(errors)), file=sys.stderr)
+        for problem in errors:
+            print("  " + problem.render(lang), file=sys.stderr)
+    for problem in warnings:
+        print("  " + problem.render(lang))
+    if outcome.status == "rejected":
+        return
+    catalog = get_catalog()
+    for diff in outcome.diffs:
+        print(t(f"cli.scope_{diff.status}", lang, index=diff.index, year=diff.year, added=diff.added,
+                changed=diff.changed, unchanged=diff.unchanged, removed=diff.removed))
+        if outcome.status == "dry-run":
+            for change in diff.changes[:20]:
+                unit = catalog.unit_name(change["unit_set"], change["unit_code"], lang)
+                print(f"    {unit} · {change['component']}: {format_number(change['old'], lang, 3)}"
+                      f" → {format_number(change['new'], lang, 3)}")
+            if len(diff.changes) > 20:
+                print("    " + t("cli.more_changes", lang, count=len(diff.changes) - 20))
+    if outcome.status == "loaded":
+        print(t("cli.loaded", lang, ids=", ".join(f"#{i}" for i in outcome.load_ids), rows=outcome.rows))
+    elif outcome.status == "unchanged":
+        print(t("cli.unchanged", lang))
+    else:
+        print(t("cli.dry_run_done", lang))
+
+
+# -- history / rollback / export ----------------------------------------------------------------
+def cmd_history(args) -> int:
+    con = dbmod.connect(args.db)
+    try:
+        frame = queries.load_history(con)
+    finally:
+        con.close()
+    lang = args.lang
+    if args.json:
+        records = []
+        for row in frame.to_dict("records"):
+            records.append({**{k: (None if _isna(v) else v) for k, v in row.items()},
+                            "at": str(row["at"]), "rolled_back_at": None if _isna(row["rolled_back_at"])
+                            else str(row["rolled_back_at"]), "state": _state(row)})
+        print(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if frame.empty:
+        print(t("cli.history_empty", lang))
+        return EXIT_OK
+    print(t("cli.history_header", lang))
+    for row in frame.to_dict("records"):
+        print(f"#{row['load_id']:<4} {str(row['at'])[:19]}  {row['user'] or '':<12} {row['index']:<10}"
+              f" {years_label(row['years']):<12} {row['rows']:>6}  {t('cli.state_' + _state(row), lang):<18} {row['file_name']}")
+    return EXIT_OK
+
+
+def years_label(years: str) -> str:
+    """'2006,2007,2008,2010' -> '2006–2008, 2010'."""
+    values = sorted(int(y) for y in str(years).split(",") if y.strip().isdigit())
+    runs: list[list[int]] = []
+    for year in values:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def _isna(value) -> bool:
+    try:
+        return value is None or bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _state(row: dict) -> str:
+    if row["status"] == "rolled_back":
+        return "rolled_back"
+    if row["current_scopes"] == row["scopes"]:
+        return "current"
+    return "replaced" if row["current_scopes"] == 0 else "partly_current"
+
+
+def cmd_rollback(args) -> int:
+    con = dbmod.connect(args.db)
+    try:
+        after = loader.rollback(con, args.load_id, loader.current_user(args.user))
+    finally:
+        con.close()
+    lang = args.lang
+    if args.json:
+        print(json.dumps({"status": "rolled_back", "load_id": args.load_id, "scopes": after}, ensure_ascii=False))
+        return EXIT_OK
+    print(t("cli.rolled_back", lang, load_id=args.load_id))
+    for scope in after:
+        key = "cli.scope_now_from" if scope["current_load"] else "cli.scope_now_empty"
+        print("  " + t(key, lang, index=scope["index"], year=scope["year"], load_id=scope["current_load"]))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    con = dbmod.connect(args.db)
+    try:
+        frame = export_frame(con, args.index, args.units)
+    finally:
+        con.close()
+    rows = write_csv(frame, Path(args.out))
+    print(t("cli.exported", args.lang, rows=rows, path=args.out))
+    return EXIT_OK

@@ -1,0 +1,57 @@
+"""``python -m etl export``: current scores in the long layout, which ``load`` accepts back."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from provindex import queries
+from provindex.catalog import get_catalog
+from provindex.harmonize import to_vn34
+
+EXPORT_COLUMNS = ["index", "year", "unit_set", "unit_code", "unit_name", "component", "value", "rank"]
+UNIT_CHOICES = ("vn63", "vn34", "harmonized")
+
+
+def export_frame(con: duckdb.DuckDBPyConnection, index: str | None = None, units: str | None = None) -> pd.DataFrame:
+    """The rows an export writes, in catalogue order."""
+    if units in ("vn63", "vn34"):
+        return queries.export_rows(con, index, units)
+    frame = queries.export_rows(con, index)
+    if units != "harmonized" or frame.empty:
+        return frame
+    catalog = get_catalog()
+    order = {c: i for i, c in enumerate(catalog.components.sort_values(["index", "sort"])["code"])}
+    harmonised = to_vn34(frame, catalog)
+    harmonised["unit_name"] = [catalog.unit_name("vn34", c) for c in harmonised["unit_code"]]
+    harmonised["_order"] = harmonised["component"].map(order)
+    index_order = {i: n for n, i in enumerate(catalog.index_codes())}
+    harmonised["_index"] = harmonised["index"].map(index_order)
+    harmonised = harmonised.sort_values(["_index", "year", "unit_code", "_order"])
+    return harmonised[EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def safe_text(value: str) -> str:
+    """Defuse spreadsheet formulas in text cells (CWE-1236) the way OWASP recommends."""
+    return "'" + value if value and value[0] in "=+-@\t\r" else value
+
+
+def format_value(value) -> str:
+    """Shortest text that reads back as the same double, so export -> load -> export is exact."""
+    return "" if value is None or pd.isna(value) else repr(float(value))
+
+
+def write_csv(frame: pd.DataFrame, out: Path) -> int:
+    """UTF-8 with BOM so Excel shows Vietnamese correctly; returns the number of rows."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(EXPORT_COLUMNS)
+        for row in frame[EXPORT_COLUMNS].itertuples(index=False):
+            rank = "" if row.rank is None or pd.isna(row.rank) else str(int(row.rank))
+            writer.writerow([row.index, int(row.year), row.unit_set, row.unit_code, safe_text(row.unit_name or ""),
+                             row.component, format_value(row.value), rank])
+    return len(frame)

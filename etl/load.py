@@ -1,0 +1,153 @@
+"""Writing to the database: diff against current values, append a versioned load, roll back.
+
+Every write runs inside one explicit transaction; a failure leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from provindex import queries
+from provindex.db import transaction
+from provindex.errors import ProvindexError
+
+SCORE_COLUMNS = ["index", "year", "unit_set", "unit_code", "component", "value", "rank", "ci_low", "ci_high"]
+_TOLERANCE = 1e-12
+
+
+@dataclass
+class ScopeDiff:
+    index: str
+    year: int
+    status: str  # new | replace | unchanged
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    changes: list[dict] = field(default_factory=list)  # old -> new, for --dry-run
+
+    def to_json(self) -> dict:
+        return {"index": self.index, "year": self.year, "status": self.status, "added": self.added,
+                "changed": self.changed, "unchanged": self.unchanged, "removed": self.removed,
+                "changes": self.changes}
+
+
+@dataclass
+class FileLoad:
+    """One file's tidy scores plus what we know about the file."""
+
+    frame: pd.DataFrame
+    file_name: str
+    file_size: int
+    sha256: str
+    encoding: str | None
+    layout: str
+    sheet: str | None
+    warnings: int = 0
+
+
+def current_user(explicit: str | None = None) -> str:
+    if explicit:
+        return explicit
+    try:
+        return os.environ.get("PROVINDEX_USER") or getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def diff_scopes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[ScopeDiff]:
+    """Compare incoming scores with current values, per (index, year)."""
+    diffs = []
+    for (index, year), incoming in frame.groupby(["index", "year"], sort=True):
+        current = queries.current_scope(con, index, int(year))
+        diffs.append(_diff_one(index, int(year), incoming, current))
+    return diffs
+
+
+def _diff_one(index: str, year: int, incoming: pd.DataFrame, current: pd.DataFrame) -> ScopeDiff:
+    key = ["unit_set", "unit_code", "component"]
+    if current.empty:
+        return ScopeDiff(index, year, "new", added=len(incoming))
+    merged = incoming.merge(current, on=key, how="outer", suffixes=("", "_old"), indicator="origin")
+    diff = ScopeDiff(index, year, "replace")
+    for row in merged.itertuples(index=False):
+        if row.origin == "left_only":
+            diff.added += 1
+        elif row.origin == "right_only":
+            diff.removed += 1
+            diff.changes.append(_change(row, None))
+        elif _same(row.value, row.value_old) and _same(row.rank, row.rank_old):
+            diff.unchanged += 1
+        else:
+            diff.changed += 1
+            diff.changes.append(_change(row, row.value))
+    if diff.added == diff.changed == diff.removed == 0:
+        diff.status = "unchanged"
+    return diff
+
+
+def _same(a, b) -> bool:
+    a_missing, b_missing = a is None or pd.isna(a), b is None or pd.isna(b)
+    if a_missing or b_missing:
+        return a_missing and b_missing
+    return abs(float(a) - float(b)) <= _TOLERANCE
+
+
+def _change(row, new_value) -> dict:
+    return {"unit_set": row.unit_set, "unit_code": row.unit_code, "component": row.component,
+            "old": None if pd.isna(row.value_old) else float(row.value_old),
+            "new": None if new_value is None or pd.isna(new_value) else float(new_value)}
+
+
+def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str) -> list[int]:
+    """Append every file as a load in ONE transaction; returns the new load ids."""
+    load_ids = []
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with transaction(con):
+        next_id = queries.next_load_id(con)
+        for offset, item in enumerate(files):
+            load_id = next_id + offset
+            frame = item.frame[SCORE_COLUMNS].copy()
+            frame.insert(0, "load_id", load_id)
+            indices = ",".join(sorted(frame["index"].unique()))
+            years = ",".join(str(y) for y in sorted(frame["year"].unique()))
+            con.execute(
+                'INSERT INTO "load" (load_id, "at", "user", file_name, file_size, sha256, "index", years, rows, status,'
+                " active, encoding, layout, sheet, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', true, ?, ?, ?, ?)",
+                [load_id, now, user, item.file_name, item.file_size, item.sha256, indices, years, len(frame),
+                 item.encoding, item.layout, item.sheet, item.warnings])
+            scopes = frame.groupby(["index", "year", "unit_set"]).size().reset_index(name="rows")
+            for scope in scopes.itertuples(index=False):
+                con.execute('INSERT INTO load_scope (load_id, "index", year, unit_set, rows) VALUES (?, ?, ?, ?, ?)',
+                            [load_id, scope.index, int(scope.year), scope.unit_set, int(scope.rows)])
+            con.register("_incoming", frame)
+            con.execute('INSERT INTO score (load_id, "index", year, unit_set, unit_code, component, value, rank,'
+                        ' ci_low, ci_high) SELECT load_id, "index", year, unit_set, unit_code, component, value,'
+                        ' rank, ci_low, ci_high FROM _incoming')
+            con.unregister("_incoming")
+            load_ids.append(load_id)
+    return load_ids
+
+
+class RollbackRefused(ProvindexError):
+    key = "etl.rollback_refused"
+
+
+def rollback(con: duckdb.DuckDBPyConnection, load_id: int, user: str) -> list[dict]:
+    """Deactivate a load; returns, per scope it covered, the load that is current afterwards."""
+    row = con.execute('SELECT status FROM "load" WHERE load_id = ?', [load_id]).fetchone()
+    if row is None:
+        raise RollbackRefused("etl.rollback_unknown", load_id=load_id)
+    if row[0] == "rolled_back":
+        raise RollbackRefused("etl.rollback_twice", load_id=load_id)
+    with transaction(con):
+        con.execute("UPDATE \"load\" SET active = false, status = 'rolled_back', rolled_back_at = ?,"
+                    " rolled_back_by = ? WHERE load_id = ?",
+                    [dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), user, load_id])
+    return queries.scopes_after_rollback(con, load_id)

@@ -1,0 +1,73 @@
+"""Problems found in an input file: where (file, sheet, row, column), what, and the rule broken.
+
+Messages are rendered in the analyst's language at the edge (CLI, page); the library only
+collects :class:`Problem` objects and raises :class:`Rejected` with all of them at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from provindex.errors import ProvindexError
+from provindex.i18n import t
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass
+class Problem:
+    rule: str
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    params: dict = field(default_factory=dict)
+    severity: str = ERROR
+
+    def message(self, lang: str = "vi") -> str:
+        params = {"value": _show(self.value), "column": self.column or "", **self.params}
+        return t(f"rule.{self.rule}", lang, **params)
+
+    def location(self, lang: str = "vi") -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(t("loc.sheet", lang, sheet=self.sheet))
+        if self.row is not None:
+            parts.append(t("loc.row", lang, row=self.row))
+        if self.column:
+            parts.append(t("loc.column", lang, column=self.column))
+        return ", ".join(parts)
+
+    def render(self, lang: str = "vi") -> str:
+        label = t("loc.warning" if self.severity == WARNING else "loc.error", lang)
+        return f"{label} {self.location(lang)}: {self.message(lang)}"
+
+    def to_json(self, lang: str = "vi") -> dict:
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+                "value": None if self.value is None else _show(self.value), "rule": self.rule,
+                "severity": self.severity, "message": self.message(lang)}
+
+
+def _show(value) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+class Rejected(ProvindexError):
+    """A file (or several) cannot be loaded; ``problems`` lists every reason."""
+
+    key = "etl.rejected"
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(count=len(problems))
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]
+
+
+def warnings(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == WARNING]

@@ -1,0 +1,143 @@
+"""Connecting to the DuckDB file, creating the schema from ``schema.TABLES``, transactions.
+
+Writers (the ETL) open read-write; the dashboard opens short read-only connections so the
+loader can take the single-writer lock between page runs (see docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from provindex import config, schema
+from provindex.errors import DatabaseBusy, DatabaseMissing
+
+_LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(marker in text for marker in _LOCK_MARKERS)
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False, wait_seconds: float = 5.0,
+            ensure: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the database; retry briefly while another process holds the lock.
+
+    Read-write connections create or upgrade the schema and refresh the reference tables
+    (``ensure``). Read-only connections require the file to exist.
+    """
+    db_file = config.db_path(path)
+    if read_only and not db_file.exists():
+        raise DatabaseMissing(path=str(db_file))
+    if not read_only:
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(db_file), read_only=read_only, config={"autoinstall_known_extensions": False,
+                                                                            "autoload_known_extensions": False})
+            break
+        except duckdb.Error as exc:  # lock held by another process
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(path=str(db_file), detail=str(exc).splitlines()[0]) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    if ensure and not read_only:
+        ensure_schema(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN/COMMIT from Python: DuckDB 2.0 auto-commits each statement of a batch."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and views, then refresh reference tables when their CSVs changed."""
+    with transaction(con):
+        for table in schema.TABLES:
+            con.execute(schema.create_table_sql(table))
+        for view in schema.VIEWS:
+            con.execute(view)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(schema.SCHEMA_VERSION)])
+    sync_reference(con)
+
+
+def reference_digest(reference_dir: Path = config.REFERENCE_DIR) -> str:
+    """Hash of every reference CSV, so a changed catalogue is reloaded exactly once."""
+    digest = hashlib.sha256()
+    for table in schema.TABLES:
+        if table.reference_csv:
+            digest.update(table.reference_csv.encode())
+            digest.update((reference_dir / table.reference_csv).read_bytes())
+    return digest.hexdigest()
+
+
+def read_reference_csv(table: schema.Table, reference_dir: Path = config.REFERENCE_DIR) -> pd.DataFrame:
+    """A reference CSV as text columns in the declared order (empty cells -> None)."""
+    frame = pd.read_csv(reference_dir / table.reference_csv, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = set(table.column_names()) - set(frame.columns)
+    if missing:
+        raise ValueError(f"{table.reference_csv} lacks columns {sorted(missing)}")
+    frame = frame[table.column_names()]
+    return frame.astype(object).where(frame != "", None)
+
+
+def sync_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = config.REFERENCE_DIR) -> bool:
+    """Reload the catalogue tables if the CSVs changed since the last sync. Returns True if reloaded."""
+    digest = reference_digest(reference_dir)
+    row = con.execute("SELECT value FROM meta WHERE key = 'reference_sha'").fetchone()
+    if row and row[0] == digest:
+        return False
+    with transaction(con):
+        for table in schema.TABLES:
+            if not table.reference_csv:
+                continue
+            frame = read_reference_csv(table, reference_dir)
+            con.register("_ref_frame", frame)
+            casts = ", ".join(f"CAST({schema.quote(c.name)} AS {c.type})" for c in table.columns)
+            con.execute(f"DELETE FROM {schema.quote(table.name)}")
+            con.execute(f"INSERT INTO {schema.quote(table.name)} SELECT {casts} FROM _ref_frame")
+            con.unregister("_ref_frame")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('reference_sha', ?)", [digest])
+    return True
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def data_version(path: str | Path | None = None) -> str:
+    """Cheap fingerprint of the database files (no connection): changes after every write."""
+    db_file = config.db_path(path)
+    parts = []
+    for candidate in (db_file, db_file.with_name(db_file.name + ".wal")):
+        try:
+            stat = candidate.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+        except FileNotFoundError:
+            parts.append("-")
+    return "|".join(parts)

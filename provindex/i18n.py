@@ -1,0 +1,49 @@
+"""Translations: ``t("section.key", lang, **params)`` over locales/vi.toml and locales/en.toml.
+
+Vietnamese is the default and the fallback: a key missing in English shows the Vietnamese
+text rather than a raw key, and a test keeps both files' key sets equal.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+_LOCALE_DIR = Path(__file__).resolve().parent / "locales"
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """All messages of one language, flattened to dotted keys."""
+    with open(_LOCALE_DIR / f"{lang}.toml", "rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def normalise_lang(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
+    """The message for ``key`` in ``lang`` with ``params`` filled in."""
+    lang = normalise_lang(lang)
+    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG).get(key) or key
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text

@@ -1,0 +1,89 @@
+"""Named, parameterised read queries. The only place (with db.py and etl/load.py) that holds SQL.
+
+Every function takes an open connection and returns fully fetched Python/pandas objects,
+never a lazy relation (DuckDB 2.0 results stream and own the connection until fetched).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def current_scores(con: duckdb.DuckDBPyConnection, index: str | None = None) -> pd.DataFrame:
+    """Every current score (optionally of one index), sorted for stable output."""
+    sql = ('SELECT "index", year, unit_set, unit_code, component, value, rank, ci_low, ci_high, load_id'
+           " FROM score_current WHERE (? IS NULL OR \"index\" = ?)"
+           ' ORDER BY "index", year, unit_set, unit_code, component')
+    return con.execute(sql, [index, index]).df()
+
+
+def current_scope(con: duckdb.DuckDBPyConnection, index: str, year: int) -> pd.DataFrame:
+    """Current values of one (index, year), for diffs."""
+    return con.execute(
+        'SELECT unit_set, unit_code, component, value, rank FROM score_current WHERE "index" = ? AND year = ?',
+        [index, year]).df()
+
+
+def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute('SELECT coalesce(max(load_id), 0) + 1 FROM "load"').fetchone()[0])
+
+
+def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """All loads, newest first, with whether each still provides current values."""
+    return con.execute("""
+        SELECT l.load_id, l."at", l."user", l.file_name, l.file_size, l.sha256, l."index", l.years, l.rows,
+               l.status, l.encoding, l.layout, l.sheet, l.warnings, l.rolled_back_at, l.rolled_back_by,
+               (SELECT count(*) FROM load_scope sc WHERE sc.load_id = l.load_id) AS scopes,
+               (SELECT count(*) FROM load_scope sc WHERE sc.load_id = l.load_id AND l.active AND NOT EXISTS (
+                    SELECT 1 FROM load_scope sc2 JOIN "load" l2 ON l2.load_id = sc2.load_id
+                    WHERE l2.active AND sc2."index" = sc."index" AND sc2.year = sc.year
+                      AND sc2.load_id > sc.load_id)) AS current_scopes
+        FROM "load" l ORDER BY l.load_id DESC""").df()
+
+
+def scopes_after_rollback(con: duckdb.DuckDBPyConnection, load_id: int) -> list[dict]:
+    """For each scope of a load: which active load now provides it (None = no data)."""
+    rows = con.execute("""
+        SELECT sc."index", sc.year,
+               (SELECT max(sc2.load_id) FROM load_scope sc2 JOIN "load" l2 ON l2.load_id = sc2.load_id
+                 WHERE l2.active AND sc2."index" = sc."index" AND sc2.year = sc.year) AS now_current
+        FROM load_scope sc WHERE sc.load_id = ? ORDER BY sc."index", sc.year""", [load_id]).fetchall()
+    return [{"index": r[0], "year": int(r[1]), "current_load": r[2]} for r in rows]
+
+
+def export_rows(con: duckdb.DuckDBPyConnection, index: str | None = None,
+                unit_set: str | None = None) -> pd.DataFrame:
+    """Current scores in the export layout (unit names in Vietnamese), catalogue order."""
+    return con.execute("""
+        SELECT s."index", s.year, s.unit_set, s.unit_code, u.name_vi AS unit_name, s.component, s.value, s.rank
+        FROM score_current s
+        LEFT JOIN unit u ON u.unit_set = s.unit_set AND u.code = s.unit_code
+        LEFT JOIN component c ON c.code = s.component
+        LEFT JOIN index_def i ON i."index" = s."index"
+        WHERE (? IS NULL OR s."index" = ?) AND (? IS NULL OR s.unit_set = ?)
+        ORDER BY i.sort, s."index", s.year, s.unit_set, s.unit_code, c.sort, s.component""",
+                       [index, index, unit_set, unit_set]).df()
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def has_scores(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM score_current").fetchone()[0] > 0
+
+
+def actions(con: duckdb.DuckDBPyConnection, unit_code: str | None = None) -> pd.DataFrame:
+    """The current version of every register entry (optionally one unit's)."""
+    return con.execute("""
+        SELECT * FROM action_current WHERE (? IS NULL OR unit_code = ?) ORDER BY year, action_id""",
+                       [unit_code, unit_code]).df()
+
+
+def action_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM action_target ORDER BY action_id, component").df()
+
+
+def demo_effects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM demo_effect ORDER BY action_type, component").df()

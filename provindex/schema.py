@@ -1,0 +1,211 @@
+"""The one declaration of the database: tables, columns, types, keys and meaning.
+
+DDL (``db.py``), the reference loader and the convention tests derive from ``TABLES``;
+nothing else spells a column list. Reference tables are filled from ``data/reference/*.csv``
+with the same column names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    #: CSV in data/reference that fills this table on every schema sync (None = data table).
+    reference_csv: str | None = None
+    checks: tuple[str, ...] = field(default=())
+
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, type_: str, description: str, nullable: bool = True) -> Column:
+    return Column(name, type_, description, nullable)
+
+
+SCHEMA_VERSION = 1
+
+TABLES: tuple[Table, ...] = (
+    Table("meta", "Key/value facts about this database (dataset=demo|real, schema_version, ...).",
+          (_c("key", "VARCHAR", "setting name", False), _c("value", "VARCHAR", "setting value")),
+          ("key",)),
+    Table("index_def", "The four indices and their composite component.",
+          (_c("index", "VARCHAR", "index code: PCI, PAPI, PAR, SIPAS", False),
+           _c("name_vi", "VARCHAR", "Vietnamese name"), _c("name_en", "VARCHAR", "English name"),
+           _c("short_vi", "VARCHAR", "short Vietnamese label"), _c("short_en", "VARCHAR", "short English label"),
+           _c("publisher_vi", "VARCHAR", "publisher (Vietnamese)"), _c("publisher_en", "VARCHAR", "publisher (English)"),
+           _c("composite", "VARCHAR", "component code of the headline score"),
+           _c("first_year", "INTEGER", "first edition"), _c("unit", "VARCHAR", "points or percent"),
+           _c("higher_is_better", "BOOLEAN", "direction of the headline score"),
+           _c("sort", "INTEGER", "display order")),
+          ("index",), "indices.csv"),
+    Table("component", "Every scored component of every index (composite, sub-index, sub-dimension).",
+          (_c("index", "VARCHAR", "index code", False), _c("code", "VARCHAR", "stable component code, e.g. PCI:TRANSPARENCY", False),
+           _c("parent", "VARCHAR", "component this one feeds (NULL for a composite)"),
+           _c("level", "INTEGER", "0 composite, 1 sub-index/dimension, 2 sub-dimension"),
+           _c("sort", "INTEGER", "display order within the index"),
+           _c("name_vi", "VARCHAR", "Vietnamese name"), _c("name_en", "VARCHAR", "English name"),
+           _c("short_vi", "VARCHAR", "short Vietnamese label"), _c("short_en", "VARCHAR", "short English label"),
+           _c("scale_min", "DOUBLE", "lowest possible score"), _c("scale_max", "DOUBLE", "highest possible score"),
+           _c("unit", "VARCHAR", "points or percent"),
+           _c("weight", "DOUBLE", "latest known weight in its parent (share); NULL when unknown"),
+           _c("first_year", "INTEGER", "first edition with this component"),
+           _c("last_year", "INTEGER", "last edition (NULL = still published)"),
+           _c("higher_is_better", "BOOLEAN", "direction"),
+           _c("note_vi", "VARCHAR", "note (Vietnamese)"), _c("note_en", "VARCHAR", "note (English)")),
+          ("code",), "components.csv"),
+    Table("component_weight", "Weights of components in their parent, by period, where known.",
+          (_c("index", "VARCHAR", "index code", False), _c("parent", "VARCHAR", "parent component", False),
+           _c("component", "VARCHAR", "weighted component", False),
+           _c("first_year", "INTEGER", "first year the weight applies", False),
+           _c("last_year", "INTEGER", "last year (NULL = open)"),
+           _c("weight", "DOUBLE", "share of the parent (PAPI: 1 = plain sum)", False),
+           _c("source", "VARCHAR", "where the weight comes from")),
+          (), "weights.csv"),
+    Table("region", "The six GSO socio-economic regions.",
+          (_c("code", "VARCHAR", "region code", False), _c("name_vi", "VARCHAR", "Vietnamese name"),
+           _c("name_en", "VARCHAR", "English name"), _c("sort", "INTEGER", "display order")),
+          ("code",), "regions.csv"),
+    Table("unit", "Provincial units keyed by (unit_set, code): vn63 to 30 Jun 2025, vn34 from 1 Jul 2025.",
+          (_c("unit_set", "VARCHAR", "vn63 or vn34", False), _c("code", "VARCHAR", "GSO code (2 digits)", False),
+           _c("name_vi", "VARCHAR", "short Vietnamese name"), _c("full_name_vi", "VARCHAR", "name with Tỉnh/Thành phố"),
+           _c("name_ascii", "VARCHAR", "name without diacritics"), _c("name_en", "VARCHAR", "English name"),
+           _c("region", "VARCHAR", "GSO region code (for vn34: region of the code's former province)"),
+           _c("unit_type", "VARCHAR", "province or city (centrally-run)"),
+           _c("valid_from", "DATE", "first day the unit exists (NULL = before the data)"),
+           _c("valid_to", "DATE", "last day (NULL = current)"),
+           _c("merged_into", "VARCHAR", "code the unit was merged into within the same set (Hà Tây -> Hà Nội)"),
+           _c("iso_3166_2", "VARCHAR", "ISO 3166-2 code")),
+          ("unit_set", "code"), "units.csv"),
+    Table("crosswalk", "vn63 -> vn34 membership with GSO 2020 population shares.",
+          (_c("from_set", "VARCHAR", "source unit set", False), _c("from_code", "VARCHAR", "source code", False),
+           _c("to_set", "VARCHAR", "target unit set", False), _c("to_code", "VARCHAR", "target code", False),
+           _c("weight", "DOUBLE", "share of the target unit's population"),
+           _c("basis", "VARCHAR", "what the weight measures"),
+           _c("pop2020_thousand", "DOUBLE", "GSO 2020 average population, thousands")),
+          ("from_set", "from_code", "to_set"), "crosswalk.csv"),
+    Table("alias", "Extra spellings of unit names and column headers (diacritics are handled by folding).",
+          (_c("kind", "VARCHAR", "unit or component", False), _c("target", "VARCHAR", "unit code or component code", False),
+           _c("unit_set", "VARCHAR", "restrict a unit alias to one set (NULL = any set with that code)"),
+           _c("alias", "VARCHAR", "the spelling", False), _c("note", "VARCHAR", "why it exists")),
+          (), "aliases.csv"),
+    Table("series_break", "Years where a series changes meaning; charts mark them, comparisons warn.",
+          (_c("index", "VARCHAR", "index code", False), _c("component", "VARCHAR", "component code or * for all", False),
+           _c("year", "INTEGER", "first year of the new series", False), _c("kind", "VARCHAR", "methodology, weights, coverage, units"),
+           _c("note_vi", "VARCHAR", "explanation (Vietnamese)"), _c("note_en", "VARCHAR", "explanation (English)")),
+          (), "series_breaks.csv"),
+    Table("load", "One row per accepted file load; never deleted. Rollback sets active=false.",
+          (_c("load_id", "INTEGER", "load number", False), _c("at", "TIMESTAMP", "when (UTC)", False),
+           _c("user", "VARCHAR", "who loaded it"), _c("file_name", "VARCHAR", "file name as given"),
+           _c("file_size", "BIGINT", "bytes"), _c("sha256", "VARCHAR", "content hash"),
+           _c("index", "VARCHAR", "indices in the file, comma-separated"),
+           _c("years", "VARCHAR", "years in the file, comma-separated"),
+           _c("rows", "INTEGER", "score rows stored"),
+           _c("status", "VARCHAR", "loaded or rolled_back", False), _c("active", "BOOLEAN", "counts for the current view", False),
+           _c("encoding", "VARCHAR", "detected text encoding"), _c("layout", "VARCHAR", "detected layout"),
+           _c("sheet", "VARCHAR", "sheet read (workbooks)"), _c("warnings", "INTEGER", "warnings shown at load"),
+           _c("rolled_back_at", "TIMESTAMP", "when it was rolled back"), _c("rolled_back_by", "VARCHAR", "who rolled it back")),
+          ("load_id",)),
+    Table("load_scope", "Which (index, year) a load replaces: the current view takes the newest active load per scope.",
+          (_c("load_id", "INTEGER", "load number", False), _c("index", "VARCHAR", "index code", False),
+           _c("year", "INTEGER", "edition year", False), _c("unit_set", "VARCHAR", "unit set of the rows"),
+           _c("rows", "INTEGER", "rows in this scope")),
+          ("load_id", "index", "year")),
+    Table("score", "Append-only scores; every version kept.",
+          (_c("load_id", "INTEGER", "load that brought the value", False), _c("index", "VARCHAR", "index code", False),
+           _c("year", "INTEGER", "edition year", False), _c("unit_set", "VARCHAR", "vn63 or vn34", False),
+           _c("unit_code", "VARCHAR", "GSO code", False), _c("component", "VARCHAR", "component code", False),
+           _c("value", "DOUBLE", "published score", False), _c("rank", "INTEGER", "published rank (composite)"),
+           _c("ci_low", "DOUBLE", "lower bound of the published 95% CI"), _c("ci_high", "DOUBLE", "upper bound")),
+          ("load_id", "year", "unit_set", "unit_code", "component")),
+    Table("action_type", "Controlled vocabulary of reform actions and recorded confounders.",
+          (_c("code", "VARCHAR", "type code, e.g. OSS_CENTRE", False), _c("kind", "VARCHAR", "reform or confounder"),
+           _c("name_vi", "VARCHAR", "Vietnamese name"), _c("name_en", "VARCHAR", "English name"),
+           _c("persistence", "VARCHAR", "typical persistence: absorbing, temporary, one_off")),
+          ("code",), "action_types.csv"),
+    Table("action", "The reform-action register: one dated, documented action in one unit.",
+          (_c("action_id", "VARCHAR", "stable slug, e.g. DNG-2013-CT29", False),
+           _c("version", "INTEGER", "register version of this row (edits add a version)", False),
+           _c("unit_set", "VARCHAR", "unit set of the acting unit", False), _c("unit_code", "VARCHAR", "acting unit", False),
+           _c("year", "INTEGER", "year the action took effect", False),
+           _c("date", "DATE", "operational date (citizens or firms can feel it)"),
+           _c("date_precision", "VARCHAR", "day, month or year"),
+           _c("action_type", "VARCHAR", "code from action_type", False),
+           _c("title_vi", "VARCHAR", "title (Vietnamese)"), _c("title_en", "VARCHAR", "title (English)"),
+           _c("description", "VARCHAR", "what was done"),
+           _c("target_components", "VARCHAR", "components it aims to move, comma-separated"),
+           _c("dose", "DOUBLE", "intensity, e.g. % services online"), _c("dose_unit", "VARCHAR", "unit of the dose"),
+           _c("persistence", "VARCHAR", "absorbing, temporary or one_off"),
+           _c("end_date", "DATE", "end of a temporary campaign"),
+           _c("evidence_grade", "VARCHAR", "A official text, B official report, C press, D self-reported"),
+           _c("source_document", "VARCHAR", "document number and issuer"),
+           _c("is_synthetic", "BOOLEAN", "true for invented demo actions", False),
+           _c("created_by", "VARCHAR", "who entered it"), _c("created_at", "TIMESTAMP", "when")),
+          ("action_id", "version")),
+    Table("action_target", "Pre-registered hypotheses: which component an action should move, in which direction.",
+          (_c("action_id", "VARCHAR", "action", False), _c("index", "VARCHAR", "index code", False),
+           _c("component", "VARCHAR", "component code", False), _c("role", "VARCHAR", "primary or secondary"),
+           _c("expected_sign", "INTEGER", "+1 or -1"), _c("expected_lag", "INTEGER", "years until the effect shows"),
+           _c("registered_at", "TIMESTAMP", "when the hypothesis was recorded")),
+          ("action_id", "component")),
+    Table("demo_effect", "Effects planted in the synthetic demo (truth for testing the impact models).",
+          (_c("action_type", "VARCHAR", "action type", False), _c("component", "VARCHAR", "component moved", False),
+           _c("effect", "DOUBLE", "full effect in score points once phased in", False),
+           _c("ramp_years", "INTEGER", "editions until the full effect"),
+           _c("note", "VARCHAR", "design note")),
+          ("action_type", "component")),
+)
+
+TABLE_BY_NAME = {t.name: t for t in TABLES}
+
+#: Current values: per (index, year) the newest active load wins.
+CURRENT_VIEW = """
+CREATE OR REPLACE VIEW score_current AS
+SELECT s.*
+FROM score AS s
+JOIN (
+    SELECT sc."index", sc.year, max(sc.load_id) AS load_id
+    FROM load_scope AS sc JOIN "load" AS l ON l.load_id = sc.load_id
+    WHERE l.active
+    GROUP BY sc."index", sc.year
+) AS cur ON s.load_id = cur.load_id AND s."index" = cur."index" AND s.year = cur.year
+"""
+
+#: The newest version of every action in the register.
+ACTION_CURRENT_VIEW = """
+CREATE OR REPLACE VIEW action_current AS
+SELECT a.* FROM action AS a
+JOIN (SELECT action_id, max(version) AS version FROM action GROUP BY action_id) AS v
+  ON a.action_id = v.action_id AND a.version = v.version
+"""
+
+VIEWS: tuple[str, ...] = (CURRENT_VIEW, ACTION_CURRENT_VIEW)
+
+
+def quote(identifier: str) -> str:
+    """Quote an identifier that comes from this declaration (never from user input)."""
+    assert identifier in _KNOWN_IDENTIFIERS, identifier
+    return '"' + identifier + '"'
+
+
+def create_table_sql(table: Table) -> str:
+    cols = [f'{quote(c.name)} {c.type}{"" if c.nullable else " NOT NULL"}' for c in table.columns]
+    if table.primary_key:
+        cols.append("PRIMARY KEY (" + ", ".join(quote(k) for k in table.primary_key) + ")")
+    return f"CREATE TABLE IF NOT EXISTS {quote(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+_KNOWN_IDENTIFIERS = {t.name for t in TABLES} | {c.name for t in TABLES for c in t.columns}

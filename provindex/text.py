@@ -1,0 +1,72 @@
+"""Text normalisation shared by matching, loading and display.
+
+Vietnamese text reaches us in NFC, NFD (macOS), with combining tone marks (Windows-1258)
+and with old or new tone placement ("Hoà" / "Hòa"). Everything is NFC-normalised on entry;
+matching uses :func:`fold`, which drops diacritics so every spelling meets the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: Administrative prefixes/suffixes that do not distinguish units ("Tỉnh", "TP.", "City"...).
+_UNIT_PREFIXES = ("thanh pho ", "tinh ", "tp ", "t p ", "thu do ", "province of ", "city of ")
+_UNIT_SUFFIXES = (" province", " city", " tinh")
+
+
+def nfc(value: str) -> str:
+    """NFC form of ``value`` (strings only; other types pass through)."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def strip_accents(value: str) -> str:
+    """Remove Vietnamese diacritics: 'Đà Nẵng' -> 'Da Nang'."""
+    decomposed = unicodedata.normalize("NFD", value)
+    base = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return base.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(value: str) -> str:
+    """Matching key: no diacritics, lower case, punctuation collapsed to single spaces."""
+    text = strip_accents(nfc(str(value))).lower()
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def compact(value: str) -> str:
+    """:func:`fold` without spaces, so 'BR-VT', 'BRVT' and 'Dak Lak'/'Daklak' meet."""
+    return fold(value).replace(" ", "")
+
+
+def unit_key(value: str) -> str:
+    """Matching key for unit names: folded, administrative prefixes removed, no spaces."""
+    key = fold(value)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _UNIT_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                key, changed = key[len(prefix):], True
+        for suffix in _UNIT_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key, changed = key[: -len(suffix)], True
+    return key.replace(" ", "")
+
+
+def format_number(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
+    """'70,12' in Vietnamese, '70.12' in English; thousands grouped ('1.234,5' / '1,234.5')."""
+    if value is None or value != value:  # NaN
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def format_signed(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
+    """Like :func:`format_number` with an explicit sign ('+1,25', '−0,40')."""
+    if value is None or value != value:
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return sign + format_number(abs(value), lang, decimals)

@@ -1,0 +1,83 @@
+"""Shared fixtures: a real demo database built once per session, copies for tests that write."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.cli import main as cli_main
+from etl.demo import build_demo
+from provindex import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The seeded demo database (read-only use: copy it with ``demo_copy`` before writing)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    target = tmp_path / "demo_copy.duckdb"
+    shutil.copy(demo_db, target)
+    return target
+
+
+@pytest.fixture
+def db_file(tmp_path) -> Path:
+    """Path for a database that does not exist yet."""
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def realdata() -> Path:
+    path = config.shared_realdata()
+    if path is None:
+        pytest.skip("../shared/realdata is not present")
+    return path
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``python -m etl`` in-process; returns (exit code, stdout, stderr)."""
+    try:
+        code = cli_main([str(a) for a in args])
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def file_sha(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def content_fingerprint(path: Path) -> str | None:
+    """Hash of every table's sorted content: equal means nothing in the database changed."""
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        digest = hashlib.sha256()
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        for table in tables:
+            rows = con.execute(f'SELECT * FROM "{table}"').fetchall()
+            digest.update(table.encode())
+            for row in sorted(repr(r) for r in rows):
+                digest.update(row.encode())
+        return digest.hexdigest()
+    finally:
+        con.close()
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path

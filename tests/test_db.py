@@ -1,0 +1,94 @@
+"""Schema from one declaration, transactions, current view and rollback semantics."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl import load as loader
+from provindex import db, queries, schema
+
+
+def test_schema_is_generated_from_the_declaration(db_file):
+    con = db.connect(db_file)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables"
+                                            " WHERE table_type = 'BASE TABLE'").fetchall()}
+        assert tables == {t.name for t in schema.TABLES}
+        for table in schema.TABLES:
+            columns = [r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table.name]).fetchall()]
+            assert columns == table.column_names(), table.name
+            assert table.description and all(c.description for c in table.columns)
+        assert con.execute("SELECT count(*) FROM unit").fetchone()[0] == 98
+    finally:
+        con.close()
+
+
+def test_reference_sync_runs_once_and_connect_is_idempotent(db_file):
+    con = db.connect(db_file)
+    digest = db.get_meta(con, "reference_sha")
+    assert db.sync_reference(con) is False  # nothing changed since the first sync
+    con.close()
+    con = db.connect(db_file)
+    assert db.get_meta(con, "reference_sha") == digest
+    assert con.execute("SELECT count(*) FROM component").fetchone()[0] > 60
+    con.close()
+
+
+def test_transaction_rolls_back_everything_on_error(db_file):
+    con = db.connect(db_file)
+    with pytest.raises(RuntimeError):
+        with db.transaction(con):
+            con.execute("INSERT INTO meta VALUES ('a', '1')")
+            raise RuntimeError("boom")
+    assert con.execute("SELECT count(*) FROM meta WHERE key = 'a'").fetchone()[0] == 0
+    con.close()
+
+
+def _file(values: dict[str, float], name: str, year: int = 2020) -> loader.FileLoad:
+    frame = pd.DataFrame([{"index": "PCI", "year": year, "unit_set": "vn63", "unit_code": code,
+                           "component": "PCI:TOTAL", "value": v, "rank": None, "ci_low": None, "ci_high": None}
+                          for code, v in values.items()])
+    frame["rank"] = frame["rank"].astype("Int64")
+    return loader.FileLoad(frame, name, 1, name, "utf-8", "wide", None)
+
+
+def test_newest_active_load_is_current_and_rollback_reverts(db_file):
+    con = db.connect(db_file)
+    try:
+        (first,) = loader.apply_loads(con, [_file({"48": 60.0, "01": 61.0}, "a")], "t")
+        (second,) = loader.apply_loads(con, [_file({"48": 62.0}, "b")], "t")
+        current = queries.current_scores(con)
+        assert current[["unit_code", "value", "load_id"]].values.tolist() == [["48", 62.0, second]]
+        assert len(con.execute("SELECT * FROM score").fetchall()) == 3  # the old version is kept
+        after = loader.rollback(con, second, "t")
+        assert after == [{"index": "PCI", "year": 2020, "current_load": first}]
+        assert sorted(queries.current_scores(con)["value"]) == [60.0, 61.0]
+        other_year = loader.apply_loads(con, [_file({"48": 50.0}, "c", year=2019)], "t")
+        assert len(queries.current_scores(con)) == 3 and other_year == [second + 1]
+    finally:
+        con.close()
+
+
+def test_failed_load_leaves_no_partial_rows(db_file, monkeypatch):
+    con = db.connect(db_file)
+    good, bad = _file({"48": 60.0}, "a"), _file({"01": 61.0}, "b")
+    bad.frame["value"] = None  # NOT NULL violation in the middle of the transaction
+    with pytest.raises(duckdb.Error):
+        loader.apply_loads(con, [good, bad], "t")
+    assert con.execute('SELECT count(*) FROM "load"').fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM score").fetchone()[0] == 0
+    con.close()
+
+
+def test_read_only_connection_needs_an_existing_file(tmp_path):
+    from provindex.errors import DatabaseMissing
+
+    with pytest.raises(DatabaseMissing):
+        db.connect(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_identifiers_are_whitelisted():
+    with pytest.raises(AssertionError):
+        schema.quote("score; DROP TABLE score")
