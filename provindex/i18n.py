@@ -28,9 +28,20 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
-    """All messages of one language, flattened to dotted keys."""
-    with open(_LOCALE_DIR / f"{lang}.toml", "rb") as handle:
-        return _flatten(tomllib.load(handle))
+    """All messages of one language, flattened to dotted keys.
+
+    ``locales/<lang>.toml`` holds the shared messages; each feature may add its own
+    ``locales/<lang>.<feature>.toml`` (e.g. ``vi.impact.toml``). A key defined twice is an error.
+    """
+    messages: dict[str, str] = {}
+    for path in [_LOCALE_DIR / f"{lang}.toml", *sorted(_LOCALE_DIR.glob(f"{lang}.*.toml"))]:
+        with open(path, "rb") as handle:
+            part = _flatten(tomllib.load(handle))
+        duplicated = set(part) & set(messages)
+        if duplicated:
+            raise ValueError(f"{path.name} redefines {sorted(duplicated)[:5]}")
+        messages.update(part)
+    return messages
 
 
 def normalise_lang(lang: str | None) -> str:
