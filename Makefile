@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 DB     ?= $(or $(PROVINDEX_DB),data/provindex.duckdb)
 PORT   ?= 8501
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install dev run demo test test-slow bench freeze clean
+.PHONY: install dev browser run demo test test-slow bench freeze clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,15 +33,19 @@ run: install
 demo: install
 	$(BIN)/python -m etl demo --db "$(DB)" --force
 
-## make test: install test needs, run every test (slow and bench suites excluded)
-test: dev
-	$(BIN)/python -m pytest -m "not slow and not bench"
+## Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded by Playwright)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+## make test: install test needs (Python packages, Chromium), run every test (slow and bench suites excluded)
+test: dev browser
+	PROVINDEX_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m "not slow and not bench"
 
 test-slow: dev
 	$(BIN)/python -m pytest -m slow
 
 ## make bench: timings and sizes against the targets in the issues (prints a report)
-bench: dev
+bench: dev browser
 	$(BIN)/python -m bench
 
 freeze:

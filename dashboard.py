@@ -8,6 +8,10 @@ from provindex.ui import current_lang
 st.set_page_config(page_title="provindex", page_icon="📊", layout="wide")
 lang = current_lang()
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon="🏠", url_path="overview", default=True),
+    st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/home:", url_path="overview", default=True),
+    st.Page("app_pages/trends.py", title=t("nav.trends", lang), icon=":material/show_chart:", url_path="trends"),
+    st.Page("app_pages/rankings.py", title=t("nav.rankings", lang), icon=":material/leaderboard:", url_path="rankings"),
+    st.Page("app_pages/compare.py", title=t("nav.compare", lang), icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("app_pages/map.py", title=t("nav.map", lang), icon=":material/grid_view:", url_path="map"),
 ]
 st.navigation(pages).run()

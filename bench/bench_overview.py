@@ -26,7 +26,7 @@ def run(repeats: int = 5) -> dict:
         build_demo(db)
         os.environ["PROVINDEX_DB"] = str(db)
         for unit in ("48", "01", "79"):
-            app = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=60)
+            app = AppTest.from_file(str(ROOT / "app_pages" / "overview.py"), default_timeout=60)
             app.query_params["unit"] = unit
             app.run()  # warm-up: imports, first database read, caches
             times = []
@@ -44,7 +44,7 @@ def run(repeats: int = 5) -> dict:
             app.run()
             switch_times.append(time.perf_counter() - started)
             assert not app.exception
-    return {"command": "AppTest pages/overview.py after one warm-up run, median of 5", "target_ms": 300,
+    return {"command": "AppTest app_pages/overview.py after one warm-up run, median of 5", "target_ms": 300,
             "same_view_rerun": results,
             "new_unit_uncached_median_ms": 1000 * statistics.median(switch_times),
             "new_unit_uncached_runs_ms": [1000 * t for t in switch_times]}

@@ -79,6 +79,10 @@ class Catalog:
         return _typed("series_break", self.reference_dir)
 
     @cached_property
+    def tiles(self) -> pd.DataFrame:
+        return _typed("tile", self.reference_dir)
+
+    @cached_property
     def action_types(self) -> pd.DataFrame:
         return _typed("action_type", self.reference_dir)
 
@@ -145,6 +149,23 @@ class Catalog:
         frame = self.breaks_for(index, component)
         frame = frame[frame["kind"] != "coverage"]
         return frame[(frame["year"] > year_from) & (frame["year"] <= year_to)]
+
+    @cached_property
+    def _break_years(self) -> dict[tuple[str, str], list[tuple[int, str]]]:
+        """(index, component or *) -> [(year, kind)] of breaks that affect comparability."""
+        found: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        for row in self.breaks[self.breaks["kind"] != "coverage"].to_dict("records"):
+            found.setdefault((row["index"], row["component"]), []).append((int(row["year"]), row["kind"]))
+        return found
+
+    def comparable(self, index: str, component: str, year_from: int, year_to: int,
+                   ignore_kinds: tuple[str, ...] = ()) -> bool:
+        """True when no methodology/weights/units break lies in (year_from, year_to] (fast path of breaks_between)."""
+        for key in ((index, "*"), (index, component)):
+            for year, kind in self._break_years.get(key, ()):
+                if year_from < year <= year_to and kind not in ignore_kinds:
+                    return False
+        return True
 
     # -- units --------------------------------------------------------------------------
     def units_of(self, unit_set: str, include_historic: bool = False) -> pd.DataFrame:

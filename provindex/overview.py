@@ -96,10 +96,9 @@ def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composit
         return
     prev = earlier[-1]
     card.prev_year = prev
-    breaks = catalog.breaks_between(card.index, composite, prev, card.year)
-    breaks = breaks[breaks["kind"] != "units"]
-    if not breaks.empty:
-        card.break_note = breaks.iloc[-1].to_dict()
+    if not catalog.comparable(card.index, composite, prev, card.year, ignore_kinds=("units",)):
+        breaks = catalog.breaks_between(card.index, composite, prev, card.year)
+        card.break_note = breaks[breaks["kind"] != "units"].iloc[-1].to_dict()
         return
     prev_rows = data[(data["year"] == prev) & (data["component"] == composite)]
     if card.unit_set == "vn34" and (prev_rows["unit_set"] == "vn63").all():

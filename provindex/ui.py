@@ -18,6 +18,9 @@ from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog, unit_set_for_year
 from provindex.errors import ProvindexError
 from provindex.i18n import DEFAULT_LANG, LANGS, normalise_lang, t
+from provindex import views
+from provindex.charts import chart_config
+from provindex.narrative import what_changed
 from provindex.overview import IndexCard, build_cards
 from provindex.text import format_number, format_signed
 
@@ -33,6 +36,7 @@ class PageContext:
     scores: pd.DataFrame
     meta: dict
     catalog: Catalog
+    actions: pd.DataFrame
 
     @property
     def unit_name(self) -> str:
@@ -45,19 +49,20 @@ class PageContext:
 
 # -- data access (cached per database version; short read-only connections) --------------
 @st.cache_data(max_entries=4, show_spinner=False)
-def _load_database(path: str, version: str) -> tuple[pd.DataFrame, dict]:
+def _load_database(path: str, version: str) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     con = dbmod.connect(path, read_only=True)
     try:
-        return queries.current_scores(con), queries.meta(con)
+        return queries.current_scores(con), queries.meta(con), queries.actions(con)
     finally:
         con.close()
 
 
-def load_data() -> tuple[pd.DataFrame, dict]:
-    """Current scores and meta; empty frame when there is no database yet."""
+def load_data() -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Current scores, meta and the action register; empty frames when there is no database yet."""
     path = config.db_path()
     if not path.exists():
-        return pd.DataFrame(columns=["index", "year", "unit_set", "unit_code", "component", "value", "rank"]), {}
+        empty = pd.DataFrame(columns=["index", "year", "unit_set", "unit_code", "component", "value", "rank"])
+        return empty, {}, pd.DataFrame(columns=["action_id", "unit_code", "year", "action_type"])
     return _load_database(str(path), dbmod.data_version(path))
 
 
@@ -107,7 +112,7 @@ def page_setup(page_key: str) -> PageContext:
     catalog = get_catalog()
     lang = current_lang()
     try:
-        scores, meta = load_data()
+        scores, meta, actions = load_data()
     except ProvindexError as exc:
         st.error(exc.message(lang))
         st.stop()
@@ -129,9 +134,9 @@ def page_setup(page_key: str) -> PageContext:
                             format_func=lambda c: catalog.unit_name(unit_set, c, lang))
         st.caption(t("ui.unit_set_caption", lang, unit_set=unit_set, n=len(codes)))
     _sync_url(lang, year, unit)
-    context = PageContext(lang, int(year), unit_set, unit, scores, meta, catalog)
+    context = PageContext(lang, int(year), unit_set, unit, scores, meta, catalog, actions)
     if context.is_demo:
-        st.warning(t("ui.demo_banner", lang), icon="⚠️")
+        st.warning(t("ui.demo_banner", lang), icon=":material/warning:")
     if former:
         st.info(t("ui.former_unit", lang, former=catalog.unit_name("vn63", former, lang),
                   unit=context.unit_name, year=year))
@@ -139,9 +144,11 @@ def page_setup(page_key: str) -> PageContext:
 
 
 def _language_switch(lang: str) -> str:
+    if "pv_lang" not in st.session_state:
+        st.session_state["pv_lang"] = lang
     with st.sidebar:
         choice = st.radio(t("ui.language", lang), LANGS, key="pv_lang", horizontal=True,
-                          index=LANGS.index(lang), format_func=lambda code: t(f"ui.lang_{code}", lang))
+                          format_func=lambda code: t(f"ui.lang_{code}", lang))
     return normalise_lang(choice)
 
 
@@ -202,3 +209,210 @@ def _status_sentence(card: IndexCard, ctx: PageContext) -> str:
     if card.status == "not_published":
         return t("ui.not_published", lang, unit=ctx.unit_name, year=card.year, n=card.n_ranked)
     return t("ui.no_unit_data", lang, unit=ctx.unit_name, year=card.year)
+
+
+# -- shared pickers (state in the URL, as codes: a link works in either language) ---------------
+def _seed(key: str, options: list, default, multi: bool = False) -> None:
+    """A widget's starting value: this session's choice, else the URL, else the default."""
+    valid = {str(o): o for o in options}
+    if key in st.session_state:
+        current = st.session_state[key]
+        if multi:
+            kept = [v for v in current if str(v) in valid]
+            if kept != list(current):
+                st.session_state[key] = kept
+        elif str(current) not in valid:
+            st.session_state[key] = default
+        return
+    if multi:
+        raw = st.query_params.get_all(key)
+        st.session_state[key] = [valid[v] for v in raw if v in valid] if raw else list(default)
+    else:
+        raw = st.query_params.get(key)
+        st.session_state[key] = valid.get(raw, default) if raw is not None else default
+
+
+def _publish(key: str, value, multi: bool = False) -> None:
+    if multi:
+        wanted = [str(v) for v in value]
+        if st.query_params.get_all(key) != wanted:
+            if wanted:
+                st.query_params[key] = wanted
+            elif key in st.query_params:
+                del st.query_params[key]
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
+
+
+def url_select(label: str, options: list, key: str, default, format_func=str, control: str = "selectbox"):
+    """A single choice kept in the session and in the URL (``?key=code``)."""
+    _seed(key, options, default)
+    if control == "segmented":
+        value = st.segmented_control(label, options, key=key, required=True, format_func=format_func,
+                                     persist_state="session")
+    else:
+        value = st.selectbox(label, options, key=key, format_func=format_func, persist_state="session")
+    _publish(key, value)
+    return value
+
+
+def url_multiselect(label: str, options: list, key: str, default: list, format_func=str, placeholder: str = "",
+                    max_selections: int | None = None) -> list:
+    """Several choices kept in the session and in the URL (``?key=a&key=b``)."""
+    _seed(key, options, default, multi=True)
+    value = st.multiselect(label, options, key=key, format_func=format_func, placeholder=placeholder,
+                           max_selections=max_selections, select_all=False, persist_state="session")
+    _publish(key, value, multi=True)
+    return value
+
+
+def url_toggle(label: str, key: str, default: bool) -> bool:
+    """An on/off switch kept in the session and in the URL (``?key=1``)."""
+    _seed(key, ["1", "0"], "1" if default else "0")
+    st.session_state[key + "_on"] = st.session_state.get(key + "_on", st.session_state[key] == "1")
+    value = st.toggle(label, key=key + "_on", persist_state="session")
+    st.session_state[key] = "1" if value else "0"
+    _publish(key, st.session_state[key])
+    return value
+
+
+def index_picker(ctx: PageContext, key: str = "index") -> str:
+    codes = ctx.catalog.index_codes()
+    column = "short_en" if ctx.lang == "en" else "short_vi"
+    return url_select(t("ui.index", ctx.lang), codes, key, codes[0], lambda code: ctx.catalog.index_row(code)[column])
+
+
+def component_picker(ctx: PageContext, index: str, key: str = "component") -> str:
+    options = views.component_options(ctx.catalog, index)
+    return url_select(t("ui.component", ctx.lang), options, key, options[0], lambda code: _indent(ctx, code))
+
+
+def _indent(ctx: PageContext, code: str) -> str:
+    level = int(ctx.catalog.component(code)["level"])
+    return "\u2003" * level + ctx.catalog.component_label(code, ctx.lang, short=False)
+
+
+def units_picker(ctx: PageContext, label_key: str, key: str, default: list[str] | None = None,
+                 max_selections: int = 8) -> list[str]:
+    codes = ctx.catalog.units_of(ctx.unit_set)["code"].tolist()
+    return url_multiselect(t(label_key, ctx.lang), codes, key, [c for c in (default or []) if c in codes],
+                           lambda code: ctx.catalog.unit_name(ctx.unit_set, code, ctx.lang),
+                           t("ui.choose_units", ctx.lang), max_selections)
+
+
+# -- rendering helpers ----------------------------------------------------------------------------
+def download_csv(frame: pd.DataFrame, file_name: str, lang: str, key: str) -> None:
+    """A CSV (UTF-8 with BOM, opens in Excel) of exactly what the chart or table shows."""
+    data = frame.to_csv(index=False).encode("utf-8-sig")
+    st.download_button(t("ui.download_csv", lang), data, file_name=f"{file_name}.csv", mime="text/csv",
+                       key=key, on_click="ignore", icon=":material/download:")
+
+
+def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = None, key: str = "") -> None:
+    """The chart with its own PNG download (toolbar camera) and, below it, its data as CSV."""
+    st.plotly_chart(figure, config=chart_config(file_name), key=f"chart_{key or file_name}")
+    if data is not None and not data.empty:
+        download_csv(data, file_name, lang, key=f"csv_{key or file_name}")
+
+
+def render_notes(notes: list[str]) -> None:
+    for note in notes:
+        st.caption(note)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_story(version: str, unit_code: str, year: int, lang: str, _cards: list[IndexCard],
+                  _scores: pd.DataFrame, unit_name: str) -> list[str]:
+    paragraphs = []
+    for card in _cards:
+        text = what_changed(card, _scores[_scores["index"] == card.index], get_catalog(), unit_code, unit_name, lang)
+        if text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def render_story(cards: list[IndexCard], ctx: PageContext) -> None:
+    """'What changed this year': one short paragraph per index (cached per data version, unit, year, language)."""
+    st.subheader(t("story.title", ctx.lang))
+    for text in _cached_story(dbmod.data_version(), ctx.unit_code, ctx.year, ctx.lang, cards, ctx.scores,
+                              ctx.unit_name):
+        st.markdown(text)
+
+
+def render_league(view: "views.RankingView", ctx: PageContext, file_name: str) -> None:
+    lang = ctx.lang
+    table = view.table.copy()
+    table["unit"] = [("★ " if c == ctx.unit_code else "") + u for c, u in zip(table["unit_code"], table["unit"])]
+    shown = table[["rank", "unit", "value", "rank_change", "value_change", "quartile", "trend"]]
+    styled = shown.style.format({"value": lambda v: format_number(v, lang),
+                                 "value_change": lambda v: format_signed(v, lang).replace("−", "-"),
+                                 "rank_change": lambda v: "" if pd.isna(v) else (f"{int(v):+d}" if v else "0")})
+    st.dataframe(styled, hide_index=True, key="league", height=460, column_config={
+        "rank": st.column_config.NumberColumn(t("chart.rank", lang), format="%d"),
+        "unit": st.column_config.TextColumn(t("ui.unit", lang)),
+        "value": t("rank.col_value", lang),
+        "rank_change": t("rank.col_rank_change", lang),
+        "value_change": t("rank.col_value_change", lang),
+        "quartile": st.column_config.NumberColumn(t("chart.quartile", lang), format="%d"),
+        "trend": st.column_config.LineChartColumn(t("rank.col_trend", lang)),
+    })
+    download_csv(shown.drop(columns=["trend"]), file_name, lang, key="csv_league")
+
+
+def render_movers(view: "views.RankingView", ctx: PageContext) -> None:
+    lang = ctx.lang
+    st.subheader(t("rank.movers_title", lang))
+    for frame, key in ((view.up, "rank.movers_up"), (view.down, "rank.movers_down")):
+        if frame.empty:
+            continue
+        items = [t("rank.mover_item", lang, unit=r["unit"], change=f"{int(r['rank_change']):+d}", rank=int(r["rank"]))
+                 for r in frame.to_dict("records")]
+        st.markdown(f"**{t(key, lang)}** " + "; ".join(items))
+
+
+def render_tiers(view: "views.RankingView", ctx: PageContext) -> None:
+    with st.expander(t("rank.tiers_title", ctx.lang)):
+        for quartile, units in view.tiers.items():
+            st.markdown(f"**{t('chart.quartile_n', ctx.lang, q=quartile)}** ({len(units)}): " + ", ".join(units))
+
+
+def render_target_gap(view: "views.CompareView", ctx: PageContext, index: str) -> None:
+    lang, gap = ctx.lang, view.gap
+    if gap is None:
+        st.info(t("compare.not_ranked", lang, unit=ctx.unit_name))
+        return
+    first, second, third = st.columns(3)
+    first.metric(t("compare.rank_now", lang), f"{gap['rank']}/{gap['n']}")
+    second.metric(t("compare.to_next", lang), format_number(gap["to_next_rank"], lang) if gap["rank"] > 1
+                  else t("compare.already_first", lang))
+    third.metric(t("compare.to_top10", lang), t("compare.in_top10", lang) if gap["in_top10"]
+                 else format_number(gap["to_top10"], lang))
+    if view.room:
+        st.markdown(f"**{t('compare.room_title', lang)}** " + " ".join(view.room))
+
+
+def render_strengths(view: "views.CompareView", ctx: PageContext) -> None:
+    strong, weak = st.columns(2)
+    with strong:
+        st.markdown(f"**{t('compare.strengths', ctx.lang)}**")
+        for line in view.strengths:
+            st.markdown(f"- {line}")
+    with weak:
+        st.markdown(f"**{t('compare.weaknesses', ctx.lang)}**")
+        for line in view.weaknesses:
+            st.markdown(f"- {line}")
+    st.caption(t("compare.percentile_note", ctx.lang, n=len(view.peers)))
+
+
+def boundary_shapes(ctx: PageContext) -> list | None:
+    """The administrator's boundaries when supplied and chosen; otherwise None (tile grid)."""
+    from provindex.geo import geo_dir, load_shapes
+
+    shapes, unmatched = load_shapes(ctx.unit_set, ctx.catalog)
+    if not shapes:
+        st.caption(t("map.tile_note", ctx.lang, folder=str(geo_dir())))
+        return None
+    use = url_toggle(t("map.use_boundaries", ctx.lang), "boundaries", False)
+    if unmatched:
+        st.caption(t("map.unmatched", ctx.lang, names=", ".join(unmatched[:10])))
+    return shapes if use else None

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 
-OVERVIEW = str(ROOT / "pages" / "overview.py")
+OVERVIEW = str(ROOT / "app_pages" / "overview.py")
 
 
 def run_page(path: str, db: Path, monkeypatch, **params) -> AppTest:

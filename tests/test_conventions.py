@@ -26,7 +26,7 @@ def _strings(path: Path) -> list[str]:
 
 
 def test_pages_hold_no_sql_and_do_not_import_duckdb():
-    pages = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "dashboard.py"]
+    pages = sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "dashboard.py"]
     assert pages
     for page in pages:
         assert "duckdb" not in _imports(page), page
@@ -55,7 +55,7 @@ def test_sql_lives_only_in_the_data_layer():
 def test_no_network_assets_or_telemetry():
     config = (ROOT / ".streamlit" / "config.toml").read_text()
     assert "gatherUsageStats = false" in config
-    for path in list((ROOT / "pages").glob("*.py")) + list((ROOT / "provindex").rglob("*.py")) + [ROOT / "dashboard.py"]:
+    for path in list((ROOT / "app_pages").glob("*.py")) + list((ROOT / "provindex").rglob("*.py")) + [ROOT / "dashboard.py"]:
         assert not any(re.match(r"https?://", s) for s in _strings(path)), path
 
 

@@ -1,4 +1,4 @@
-"""Tổng quan / Overview: where the focal unit stands in each index this year."""
+"""Tổng quan / Overview: where the focal unit stands in each index this year, and what moved."""
 
 import streamlit as st
 
@@ -12,3 +12,4 @@ for row in (cards[:2], cards[2:]):
     for column, card in zip(st.columns(2), row):
         with column:
             ui.render_index_card(card, ctx)
+ui.render_story(cards, ctx)

@@ -1,0 +1,31 @@
+"""So sánh / Compare: the focal unit against a peer group, strengths, weaknesses and the gap to a target."""
+
+import streamlit as st
+
+from provindex import ui, views
+from provindex.analysis import PEER_GROUPS
+from provindex.i18n import t
+
+ctx = ui.page_setup("compare")
+st.title(t("compare.title", ctx.lang, unit=ctx.unit_name, year=ctx.year))
+left, right = st.columns([1, 3])
+with left:
+    index = ui.index_picker(ctx)
+with right:
+    group = ui.url_select(t("compare.peer_group", ctx.lang), list(PEER_GROUPS), "peers", "region",
+                          lambda g: t(f"compare.group_{g}", ctx.lang), control="segmented")
+custom = ui.units_picker(ctx, "compare.custom_units", key="custom", max_selections=15) if group == "custom" else []
+view = views.compare_view(ctx.scores, ctx.catalog, index, ctx.year, ctx.unit_code, group, custom, ctx.lang)
+if view.empty_message:
+    st.info(view.empty_message)
+    st.stop()
+ui.render_target_gap(view, ctx, index)
+radar_col, bars_col = st.columns(2)
+with radar_col:
+    ui.show_chart(view.radar, f"percentiles_{index}_{ctx.unit_code}_{ctx.year}", ctx.lang, key="radar")
+with bars_col:
+    ui.show_chart(view.figure, f"profile_{index}_{ctx.unit_code}_{ctx.year}", ctx.lang, view.data, "bars")
+ui.render_strengths(view, ctx)
+if view.heatmap is not None:
+    st.subheader(t("compare.heatmap_title", ctx.lang))
+    ui.show_chart(view.heatmap, f"heatmap_{index}_{ctx.year}", ctx.lang, key="heatmap")

@@ -1,0 +1,214 @@
+"""View models: everything a page shows, computed in one call from the page's filters.
+
+Pages stay short (filters -> one call here -> render); these functions are pure and tested
+without Streamlit. Each returns a dataclass with the frames, the figure and the sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from provindex import analysis, charts
+from provindex.catalog import Catalog, unit_set_for_year
+from provindex.i18n import t
+from provindex.text import format_number
+
+
+@dataclass
+class View:
+    figure: go.Figure | None = None
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: list[str] = field(default_factory=list)
+    empty_message: str | None = None
+
+
+def component_options(catalog: Catalog, index: str) -> list[str]:
+    """Composite first, then sub-indices, then sub-dimensions, in catalogue order."""
+    frame = catalog.components_of(index).sort_values(["level", "sort"])
+    return frame["code"].tolist()
+
+
+def component_title(catalog: Catalog, code: str, lang: str) -> str:
+    index = catalog.component(code)["index"]
+    short = catalog.index_row(index)["short_en" if lang == "en" else "short_vi"]
+    label = catalog.component_label(code, lang, short=False)
+    return label if catalog.component(code)["level"] == 0 else f"{short} — {label}"
+
+
+def axis_title(catalog: Catalog, code: str, lang: str) -> str:
+    spec = catalog.component(code)
+    unit = t("chart.unit_percent", lang) if spec["unit"] == "percent" else t("chart.unit_points", lang)
+    return f"{catalog.component_label(code, lang)} ({unit})"
+
+
+# -- Trends --------------------------------------------------------------------------------------
+def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, component: str, focal: str,
+               others: list[str], show_region: bool, lang: str, unit_set: str) -> View:
+    index = catalog.component(component)["index"]
+    codes = [focal] + [c for c in others if c != focal]
+    series = analysis.unit_series(scores, component, codes)
+    band = analysis.national_band(scores, component)
+    if series.empty and band.empty:
+        return View(empty_message=t("trend.no_data", lang, component=component_title(catalog, component, lang)))
+    names = {c: catalog.unit_name(unit_set, c, lang) if catalog.has_unit(unit_set, c)
+             else catalog.unit_name("vn63", c, lang) for c in codes}
+    region = catalog.unit(unit_set, focal)["region"] if catalog.has_unit(unit_set, focal) else None
+    regional = analysis.regional_mean(scores, catalog, component, region) if show_region and region else None
+    region_name = _region_name(catalog, region, lang) if region else None
+    years = sorted(set(band["year"]))
+    breaks = analysis.breaks_in(catalog, index, component, years)
+    unit_actions = actions[actions["unit_code"] == focal] if actions is not None and not actions.empty else None
+    figure = charts.trend_chart(series, band, regional, focal, names, breaks, unit_actions, lang,
+                                axis_title(catalog, component, lang), region_name)
+    view = View(figure, _trend_table(series, band, names, lang))
+    for row in breaks.to_dict("records"):
+        view.notes.append(f"{row['year']}: {row['note_en' if lang == 'en' else 'note_vi']}")
+    if focal not in set(series["unit_code"]):
+        view.notes.insert(0, t("trend.focal_missing", lang, unit=names[focal]))
+    if unit_actions is not None and not unit_actions.empty:
+        view.notes.append(t("trend.actions_note", lang, n=len(unit_actions)))
+    return view
+
+
+def _region_name(catalog: Catalog, region: str, lang: str) -> str:
+    row = catalog.regions[catalog.regions["code"] == region].iloc[0]
+    return row["name_en" if lang == "en" else "name_vi"]
+
+
+def _trend_table(series: pd.DataFrame, band: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    wide = series.assign(unit=series["unit_code"].map(names)).pivot_table(
+        index="year", columns="unit", values="value", aggfunc="first")
+    stats = band.set_index("year")[["q1", "median", "q3"]].rename(columns={
+        "q1": t("chart.q1", lang), "median": t("chart.median", lang), "q3": t("chart.q3", lang)})
+    return wide.join(stats, how="outer").reset_index().rename(columns={"year": t("ui.year", lang)})
+
+
+# -- Rankings ------------------------------------------------------------------------------------
+@dataclass
+class RankingView(View):
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    up: pd.DataFrame = field(default_factory=pd.DataFrame)
+    down: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tiers: dict[int, list[str]] = field(default_factory=dict)
+
+
+def ranking_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, focal: str,
+                 bump_units: list[str], lang: str) -> RankingView:
+    table = analysis.league_table(scores, catalog, component, year, lang)
+    if table.empty:
+        return RankingView(empty_message=t("rank.no_data", lang, component=component_title(catalog, component, lang),
+                                           year=year))
+    unit_set = unit_set_for_year(year)
+    view = RankingView(table=table)
+    view.up, view.down = analysis.movers(table)
+    view.tiers = {q: table.loc[table["quartile"] == q, "unit"].tolist() for q in range(1, 5)}
+    codes = bump_units or default_neighbours(table, focal)
+    ranks = analysis.bump_ranks(scores, component, codes, unit_set)
+    names = {c: catalog.unit_name(unit_set, c, lang) for c in codes}
+    if not ranks.empty:
+        view.figure = charts.bump_chart(ranks, focal, names, lang)
+        view.data = ranks.assign(unit=ranks["unit_code"].map(names))
+    index = catalog.component(component)["index"]
+    n_units = len(catalog.units_of(unit_set))
+    if len(table) < n_units:
+        coverage = catalog.breaks_for(index)
+        partial = coverage[(coverage["kind"] == "coverage") & (coverage["year"] <= year)]
+        key = "rank.partial_coverage" if not partial.empty else "rank.missing_units"
+        view.notes.append(t(key, lang, n=len(table), total=n_units))
+    if focal not in set(table["unit_code"]):
+        view.notes.append(t("rank.focal_missing", lang, unit=catalog.unit_name(unit_set, focal, lang)))
+    return view
+
+
+def default_neighbours(table: pd.DataFrame, focal: str, k: int = 2) -> list[str]:
+    """The focal unit, the top unit and the units just above and below it."""
+    codes = table["unit_code"].tolist()
+    if focal not in codes:
+        return codes[:5]
+    position = codes.index(focal)
+    picked = [codes[0]] + codes[max(0, position - k): position + k + 1]
+    return list(dict.fromkeys(picked))
+
+
+# -- Compare ---------------------------------------------------------------------------------------
+@dataclass
+class CompareView(View):
+    profile: pd.DataFrame = field(default_factory=pd.DataFrame)
+    radar: go.Figure | None = None
+    heatmap: go.Figure | None = None
+    gap: dict | None = None
+    strengths: list[str] = field(default_factory=list)
+    weaknesses: list[str] = field(default_factory=list)
+    room: list[str] = field(default_factory=list)
+    peers: list[str] = field(default_factory=list)
+
+
+def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str, group: str,
+                 custom: list[str], lang: str) -> CompareView:
+    unit_set = unit_set_for_year(year)
+    peers = analysis.peer_codes(catalog, unit_set, focal, group, custom)
+    profile = analysis.profile(scores, catalog, index, year, focal, peers)
+    name = catalog.unit_name(unit_set, focal, lang)
+    short = catalog.index_row(index)["short_en" if lang == "en" else "short_vi"]
+    if profile.empty:
+        return CompareView(empty_message=t("compare.no_data", lang, unit=name, index=short, year=year))
+    labels = {c: catalog.component_label(c, lang) for c in profile["component"]}
+    view = CompareView(profile=profile, peers=peers)
+    view.figure = charts.profile_bars(profile, labels, name, lang)
+    view.radar = charts.radar_chart(profile, labels, name, lang)
+    matrix = analysis.heatmap_matrix(scores, catalog, index, year, peers)
+    names = {c: catalog.unit_name(unit_set, c, lang) for c in matrix.index}
+    view.heatmap = charts.heatmap(matrix, names, labels, focal, lang) if not matrix.empty else None
+    view.gap = analysis.target_gap(scores, catalog, index, year, focal)
+    ordered = profile.sort_values("percentile", ascending=False)
+    view.strengths = [_standing(r, labels, lang) for r in ordered.head(3).to_dict("records")]
+    view.weaknesses = [_standing(r, labels, lang) for r in ordered.tail(3).iloc[::-1].to_dict("records")]
+    room_key = "room_composite" if profile["room_composite"].notna().any() else "gap_to_best"
+    for row in profile.sort_values(room_key, ascending=False).head(3).to_dict("records"):
+        if row["gap_to_best"] <= 0:
+            continue
+        best = catalog.unit_name(unit_set, row["peer_best_unit"], lang)
+        key = "compare.room_weighted" if room_key == "room_composite" else "compare.room"
+        view.room.append(t(key, lang, component=labels[row["component"]], gap=format_number(row["gap_to_best"], lang),
+                           best=best, points=format_number(row["room_composite"] or 0, lang)))
+    view.data = _profile_table(profile, labels, catalog, unit_set, lang)
+    return view
+
+
+def _standing(row: dict, labels: dict[str, str], lang: str) -> str:
+    return t("compare.standing", lang, component=labels[row["component"]], value=format_number(row["value"], lang),
+             rank=row["rank"], n=row["n"], pct=format_number(row["percentile"], lang, 0))
+
+
+def _profile_table(profile: pd.DataFrame, labels: dict[str, str], catalog: Catalog, unit_set: str,
+                   lang: str) -> pd.DataFrame:
+    table = profile.assign(component=profile["component"].map(labels),
+                           peer_best_unit=[catalog.unit_name(unit_set, c, lang) for c in profile["peer_best_unit"]])
+    columns = ["component", "value", "rank", "n", "percentile", "peer_median", "peer_best", "peer_best_unit",
+               "gap_to_best", "room_composite"]
+    return table[columns].rename(columns={c: t(f"compare.col_{c}", lang) for c in columns})
+
+
+# -- Map --------------------------------------------------------------------------------------------
+def map_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, metric: str, lang: str,
+             shapes: list | None = None, focal: str | None = None) -> View:
+    tiles = analysis.tile_values(scores, catalog, component, year, lang)
+    if tiles["value"].notna().sum() == 0:
+        return View(empty_message=t("map.no_data", lang, component=component_title(catalog, component, lang),
+                                    year=year))
+    title = axis_title(catalog, component, lang)
+    if shapes:
+        figure = charts.geo_map(shapes, tiles[["code", "unit", "value"]], lang, title)
+    else:
+        figure = charts.tile_map(tiles, metric, lang, title, focal)
+    table = tiles.sort_values("rank")[["unit", "value", "rank", "quartile"]].rename(columns={
+        "unit": t("ui.unit", lang), "value": title, "rank": t("chart.rank", lang),
+        "quartile": t("chart.quartile", lang)})
+    view = View(figure, table)
+    missing = int(tiles["value"].isna().sum())
+    if missing:
+        view.notes.append(t("map.missing", lang, n=missing, total=len(tiles)))
+    return view

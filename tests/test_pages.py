@@ -1,0 +1,145 @@
+"""Every dashboard page runs alone under AppTest on the demo database, in both languages,
+and shows what a leader would read (not just 'no exception')."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+PAGES = ROOT / "app_pages"
+
+
+def run(page: str, db, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("PROVINDEX_DB", str(db))
+    app = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def text(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [i.value for i in app.info]
+    parts += [t.value for t in app.title] + [s.value for s in app.subheader] + [w.value for w in app.warning]
+    return "\n".join(parts)
+
+
+def chart_count(app: AppTest) -> int:
+    return len(app.get("plotly_chart"))
+
+
+def spec(app: AppTest, position: int = 0) -> str:
+    """The plotly figure sent to the browser, as readable JSON text."""
+    return json.dumps(json.loads(app.get("plotly_chart")[position].proto.spec), ensure_ascii=False)
+
+
+# -- Overview ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang,heading,phrase", [("vi", "Điều gì thay đổi năm nay", "so với 2020"),
+                                                 ("en", "What changed this year", "from 2020")])
+def test_overview_tells_what_changed(demo_db, monkeypatch, lang, heading, phrase):
+    app = run("overview", demo_db, monkeypatch, unit="48", year="2021", lang=lang)
+    body = text(app)
+    assert heading in body and phrase in body
+    story = [m.value for m in app.markdown if phrase in m.value]
+    assert len(story) == 4  # one paragraph per index
+    assert any(word in body for word in ("dao động thường năm", "usual year-to-year"))
+
+
+# -- Trends --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("unit,component", [("48", "PCI:TIME_COSTS"), ("01", "PAPI:D4"), ("79", "SIPAS:TOTAL")])
+def test_trends_for_units_and_components(demo_db, monkeypatch, unit, component):
+    index = component.split(":")[0]
+    app = run("trends", demo_db, monkeypatch, unit=unit, index=index, component=component, units=["22", "31"])
+    assert chart_count(app) == 1
+    figure = spec(app)
+    assert "Trung vị cả nước" in figure and "Khoảng giữa 50% số tỉnh" in figure
+    assert '"tickformat": "d"' in figure  # whole years on the axis
+    assert app.query_params["component"] == component
+    assert app.multiselect(key="units").value == ["22", "31"]
+    assert "Tải số liệu (CSV)" in [b.label for b in app.get("download_button")]
+
+
+def test_trends_explain_series_breaks_and_mark_actions(demo_db, monkeypatch):
+    app = run("trends", demo_db, monkeypatch, unit="48", index="PAPI", component="PAPI:TOTAL")
+    body = text(app)
+    assert "2018: PAPI 2018 thêm hai nội dung" in body
+    assert "Hình tam giác đen" in body  # Đà Nẵng's register entries drawn as markers
+    figure = spec(app)
+    assert "Chỉ thị 29-CT/TU" in figure and "đổi phương pháp" in figure
+
+
+def test_trends_in_english(demo_db, monkeypatch):
+    app = run("trends", demo_db, monkeypatch, unit="48", lang="en", index="PCI", component="PCI:TOTAL")
+    body = text(app)
+    assert app.title[0].value == "Trends" and "SIMULATED DATA" in body
+    assert "National median" in spec(app)
+
+
+# -- Rankings ------------------------------------------------------------------------------------
+def test_rankings_table_movers_and_bump(demo_db, monkeypatch):
+    app = run("rankings", demo_db, monkeypatch, unit="48", year="2021", index="PCI", component="PCI:TOTAL")
+    assert app.title[0].value == "Xếp hạng năm 2021"
+    table = app.dataframe[0].value
+    assert len(table) == 63 and table["rank"].min() == 1
+    assert table["unit"].str.startswith("★").sum() == 1  # the focal unit is marked
+    body = text(app)
+    assert "Tăng hạng:" in body and "Giảm hạng:" in body
+    assert chart_count(app) == 1
+
+
+def test_rankings_partial_coverage_is_a_sentence(demo_db, monkeypatch):
+    app = run("rankings", demo_db, monkeypatch, year="2024", index="PCI", component="PCI:TOTAL")
+    assert "chỉ 30/63 tỉnh, thành phố được công bố" in text(app)
+    assert len(app.dataframe[0].value) == 30
+
+
+def test_rankings_component_missing_that_year(demo_db, monkeypatch):
+    app = run("rankings", demo_db, monkeypatch, year="2020", index="PCI", component="PCI:SOE_BIAS")
+    assert "Chưa có số liệu" in app.info[0].value and not app.dataframe
+
+
+# -- Compare -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("group", ["region", "cities", "all"])
+def test_compare_peer_groups(demo_db, monkeypatch, group):
+    app = run("compare", demo_db, monkeypatch, unit="48", year="2021", index="PCI", peers=group)
+    body = text(app)
+    assert "Điểm mạnh" in body and "Điểm cần cải thiện" in body and "Dư địa cải thiện lớn nhất" in body
+    labels = [m.label for m in app.metric]
+    assert labels == ["Hạng hiện tại", "Điểm cần thêm để lên một bậc", "Điểm cần thêm để vào top 10"]
+    assert chart_count(app) == 3  # radar, bars, heatmap
+
+
+def test_compare_weighted_room_where_weights_are_known(demo_db, monkeypatch):
+    app = run("compare", demo_db, monkeypatch, unit="10", year="2015", index="PCI", peers="all")
+    assert "điểm tổng hợp theo trọng số" in text(app)
+
+
+def test_compare_in_english_for_a_2025_unit(demo_db, monkeypatch):
+    app = run("compare", demo_db, monkeypatch, unit="79", year="2025", index="PAPI", lang="en", peers="cities")
+    assert app.title[0].value == "Compare — Ho Chi Minh City, 2025"
+    assert "Strengths" in text(app)
+
+
+# -- Map -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("year,n_units", [("2021", 63), ("2025", 34)])
+def test_tile_map_for_both_unit_sets(demo_db, monkeypatch, year, n_units):
+    app = run("map", demo_db, monkeypatch, unit="48", year=year, index="SIPAS", component="SIPAS:TOTAL")
+    figure = spec(app)
+    assert '"DNA"' in figure and '"HCM"' in figure  # tile labels
+    labels = [tr for tr in json.loads(app.get("plotly_chart")[0].proto.spec)["data"] if tr.get("mode") == "text"]
+    assert len(labels[0]["text"]) == n_units
+    assert app.get("download_button") and "Bản đồ ô vuông" in text(app)
+
+
+def test_map_shows_unpublished_units_in_grey(demo_db, monkeypatch):
+    app = run("map", demo_db, monkeypatch, year="2024", index="PCI", component="PCI:TOTAL", metric="quartile")
+    assert "Ô màu xám: 33/63" in text(app)
+
+
+def test_every_page_on_an_empty_database(tmp_path, monkeypatch):
+    for page in ("overview", "trends", "rankings", "compare", "map"):
+        app = run(page, tmp_path / "none.duckdb", monkeypatch)
+        assert "python -m etl demo" in app.info[0].value
