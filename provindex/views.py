@@ -139,6 +139,7 @@ class CompareView(View):
     profile: pd.DataFrame = field(default_factory=pd.DataFrame)
     radar: go.Figure | None = None
     heatmap: go.Figure | None = None
+    heatmap_data: pd.DataFrame = field(default_factory=pd.DataFrame)
     gap: dict | None = None
     strengths: list[str] = field(default_factory=list)
     weaknesses: list[str] = field(default_factory=list)
@@ -162,6 +163,8 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
     matrix = analysis.heatmap_matrix(scores, catalog, index, year, peers)
     names = {c: catalog.unit_name(unit_set, c, lang) for c in matrix.index}
     view.heatmap = charts.heatmap(matrix, names, labels, focal, lang) if not matrix.empty else None
+    view.heatmap_data = matrix.rename(index=names, columns=labels).round(1).reset_index(
+        names=t("ui.unit", lang)) if not matrix.empty else pd.DataFrame()
     view.gap = analysis.target_gap(scores, catalog, index, year, focal)
     ordered = profile.sort_values("percentile", ascending=False)
     view.strengths = [_standing(r, labels, lang) for r in ordered.head(3).to_dict("records")]
