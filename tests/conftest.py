@@ -81,3 +81,23 @@ def content_fingerprint(path: Path) -> str | None:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def run_page(path, db: Path, monkeypatch, **params):
+    """Run one page script alone under AppTest on ``db`` with URL ``params``; fails on any exception."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PROVINDEX_DB", str(db))
+    app = AppTest.from_file(str(path), default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def page_text(app) -> str:
+    """Everything a reader sees as text on the page (markdown, captions, alerts, headings)."""
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [w.value for w in app.warning]
+    parts += [i.value for i in app.info] + [t.value for t in app.title] + [s.value for s in app.subheader]
+    return "\n".join(parts)

@@ -1,29 +1,11 @@
 """Pages run alone under AppTest on the demo database, asserting what a leader would read."""
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, page_text as texts, run_page
 
 OVERVIEW = str(ROOT / "app_pages" / "overview.py")
-
-
-def run_page(path: str, db: Path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("PROVINDEX_DB", str(db))
-    app = AppTest.from_file(path, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def texts(app: AppTest) -> str:
-    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [w.value for w in app.warning]
-    parts += [i.value for i in app.info] + [t.value for t in app.title] + [s.value for s in app.subheader]
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("unit,name", [("48", "Đà Nẵng"), ("01", "Hà Nội"), ("79", "TP. Hồ Chí Minh")])

@@ -4,34 +4,21 @@ and shows what a leader would read (not just 'no exception')."""
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, page_text as text, run_page
 
 PAGES = ROOT / "app_pages"
 
 
-def run(page: str, db, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("PROVINDEX_DB", str(db))
-    app = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+def run(page: str, db, monkeypatch, **params):
+    return run_page(PAGES / f"{page}.py", db, monkeypatch, **params)
 
 
-def text(app: AppTest) -> str:
-    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [i.value for i in app.info]
-    parts += [t.value for t in app.title] + [s.value for s in app.subheader] + [w.value for w in app.warning]
-    return "\n".join(parts)
-
-
-def chart_count(app: AppTest) -> int:
+def chart_count(app) -> int:
     return len(app.get("plotly_chart"))
 
 
-def spec(app: AppTest, position: int = 0) -> str:
+def spec(app, position: int = 0) -> str:
     """The plotly figure sent to the browser, as readable JSON text."""
     return json.dumps(json.loads(app.get("plotly_chart")[position].proto.spec), ensure_ascii=False)
 
