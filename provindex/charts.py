@@ -55,9 +55,13 @@ def chart_config(file_name: str) -> dict:
 
 # -- Trends --------------------------------------------------------------------------------
 def trend_chart(series: pd.DataFrame, band: pd.DataFrame, regional: pd.DataFrame | None, focal: str,
-                names: dict[str, str], breaks: pd.DataFrame, actions: pd.DataFrame | None, lang: str,
+                names: dict[tuple[str, str], str], breaks: pd.DataFrame, actions: pd.DataFrame | None, lang: str,
                 y_title: str, region_name: str | None = None) -> go.Figure:
-    """Lines per unit (focal thick), national median with IQR band, regional mean, breaks, action markers."""
+    """Lines per unit (focal thick), national median with IQR band, regional mean, breaks, action markers.
+
+    ``names`` is keyed by (unit_set, code): code 80 is Long An before July 2025 and Tây Ninh after,
+    so each segment carries the name of the unit it measured.
+    """
     fig = go.Figure()
     years = sorted(set(series["year"]).union(band["year"]))
     if not band.empty:
@@ -79,15 +83,16 @@ def trend_chart(series: pd.DataFrame, band: pd.DataFrame, regional: pd.DataFrame
         unit_rows = series[series["unit_code"] == code].sort_values("year")
         for unit_set, part in unit_rows.groupby("unit_set", sort=False):
             merged = unit_set == "vn34"
+            name = names.get((unit_set, code), code)
             fig.add_trace(go.Scatter(
                 x=part["year"], y=part["value"], mode="lines+markers",
-                name=names.get(code, code) + (" " + t("chart.merged_suffix", lang) if merged else ""),
+                name=name + (" " + t("chart.merged_suffix", lang) if merged else ""),
                 legendgroup=code, showlegend=not merged or len(unit_rows["unit_set"].unique()) == 1,
                 line={"color": color, "width": width},
                 marker={"size": 10 if merged else (8 if code == focal else 6), "symbol": "diamond" if merged else
                         "circle", "color": color},
                 customdata=np.stack([part["rank_used"], part["n"]], axis=-1),
-                hovertemplate=f"{names.get(code, code)}: %{{y:.2f}} ({t('chart.rank_short', lang)} "
+                hovertemplate=f"{name}: %{{y:.2f}} ({t('chart.rank_short', lang)} "
                               "%{customdata[0]}/%{customdata[1]})<extra></extra>"))
     _draw_breaks(fig, breaks, lang)
     if actions is not None and not actions.empty:

@@ -53,8 +53,7 @@ def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, co
     band = analysis.national_band(scores, component)
     if series.empty and band.empty:
         return View(empty_message=t("trend.no_data", lang, component=component_title(catalog, component, lang)))
-    names = {c: catalog.unit_name(unit_set, c, lang) if catalog.has_unit(unit_set, c)
-             else catalog.unit_name("vn63", c, lang) for c in codes}
+    names = {(s, c): catalog.unit_name(s, c, lang) for s in ("vn63", "vn34") for c in codes if catalog.has_unit(s, c)}
     region = catalog.unit(unit_set, focal)["region"] if catalog.has_unit(unit_set, focal) else None
     regional = analysis.regional_mean(scores, catalog, component, region) if show_region and region else None
     region_name = _region_name(catalog, region, lang) if region else None
@@ -64,10 +63,11 @@ def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, co
     figure = charts.trend_chart(series, band, regional, focal, names, breaks, unit_actions, lang,
                                 axis_title(catalog, component, lang), region_name)
     view = View(figure, _trend_table(series, band, names, lang))
+    focal_name = names.get((unit_set, focal), focal)
     for row in breaks.to_dict("records"):
         view.notes.append(f"{row['year']}: {row['note_en' if lang == 'en' else 'note_vi']}")
     if focal not in set(series["unit_code"]):
-        view.notes.insert(0, t("trend.focal_missing", lang, unit=names[focal]))
+        view.notes.insert(0, t("trend.focal_missing", lang, unit=focal_name))
     if unit_actions is not None and not unit_actions.empty:
         view.notes.append(t("trend.actions_note", lang, n=len(unit_actions)))
     return view
@@ -78,8 +78,10 @@ def _region_name(catalog: Catalog, region: str, lang: str) -> str:
     return row["name_en" if lang == "en" else "name_vi"]
 
 
-def _trend_table(series: pd.DataFrame, band: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    wide = series.assign(unit=series["unit_code"].map(names)).pivot_table(
+def _trend_table(series: pd.DataFrame, band: pd.DataFrame, names: dict[tuple[str, str], str],
+                 lang: str) -> pd.DataFrame:
+    unit = [names.get((s, c), c) for s, c in zip(series["unit_set"], series["unit_code"])]
+    wide = series.assign(unit=unit).pivot_table(
         index="year", columns="unit", values="value", aggfunc="first")
     stats = band.set_index("year")[["q1", "median", "q3"]].rename(columns={
         "q1": t("chart.q1", lang), "median": t("chart.median", lang), "q3": t("chart.q3", lang)})

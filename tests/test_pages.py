@@ -58,6 +58,13 @@ def test_trends_explain_series_breaks_and_mark_actions(demo_db, monkeypatch):
     assert "Chỉ thị 29-CT/TU" in figure and "đổi phương pháp" in figure
 
 
+def test_a_code_that_changed_unit_keeps_each_name(demo_db, monkeypatch):
+    """Code 80 was Long An until June 2025 and is Tây Ninh after: each segment is named for what it measured."""
+    app = run("trends", demo_db, monkeypatch, unit="80", year="2025", index="SIPAS", component="SIPAS:TOTAL")
+    names = [trace.get("name") for trace in json.loads(app.get("plotly_chart")[0].proto.spec)["data"]]
+    assert "Long An" in names and "Tây Ninh (sau sáp nhập)" in names
+
+
 def test_trends_in_english(demo_db, monkeypatch):
     app = run("trends", demo_db, monkeypatch, unit="48", lang="en", index="PCI", component="PCI:TOTAL")
     body = text(app)
