@@ -65,9 +65,17 @@ def _as_date(value) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
+@lru_cache(maxsize=16)
+def _starts_of(index: str) -> dict[int, dt.date]:
+    table = editions()
+    return table[table["index"] == index].set_index("edition_year")["fieldwork_start"].to_dict()
+
+
 def fieldwork_starts(index: str, years, table: pd.DataFrame | None = None) -> dict[int, dt.date]:
-    table = editions() if table is None else table
-    rows = table[table["index"] == index].set_index("edition_year")["fieldwork_start"].to_dict()
+    if table is None:
+        rows = _starts_of(index)
+    else:
+        rows = table[table["index"] == index].set_index("edition_year")["fieldwork_start"].to_dict()
     return {int(y): rows.get(int(y)) or dt.date(int(y), *FALLBACK_FIELDWORK) for y in years}
 
 
@@ -80,6 +88,18 @@ def exposure_edition(year: int, date, precision, index: str, *, lead_days: int =
     for candidate in (day.year, day.year + 1, day.year + 2):
         start = fieldwork_starts(index, [candidate], table)[candidate]
         if day <= start - dt.timedelta(days=lead_days):
+            return candidate
+    return day.year + 2
+
+
+def _exposure_fast(year, date, precision, starts: dict[int, dt.date], lead_days: int) -> int:
+    day = _as_date(date)
+    if day is None or precision in APPROXIMATE or (isinstance(precision, float) and np.isnan(precision)):
+        return int(year) + 1
+    lead = dt.timedelta(days=lead_days)
+    for candidate in (day.year, day.year + 1, day.year + 2):
+        start = starts.get(candidate) or dt.date(candidate, *FALLBACK_FIELDWORK)
+        if day <= start - lead:
             return candidate
     return day.year + 2
 
@@ -106,7 +126,8 @@ def action_editions(actions: pd.DataFrame, index: str, *, lead_days: int = DEFAU
                     table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each action with its first exposure edition for ``index`` (column ``g``) and end edition."""
     frame = normalise_actions(actions)
-    frame["g"] = [exposure_edition(y, d, p, index, lead_days=lead_days, table=table)
+    starts = fieldwork_starts(index, range(1990, 2041), table)
+    frame["g"] = [_exposure_fast(y, d, p, starts, lead_days)
                   for y, d, p in zip(frame["year"], frame["date"], frame["date_precision"])]
     ends = []
     for end in frame["end_date"]:
