@@ -255,3 +255,29 @@ def run_s5(seeds, m: int, reps: int = 999) -> dict:
         ri = est.randomization_inference(fx.Y[0], fx.G, fx.times, designs)
         ri_rej.append(bool(ri["p"] < 0.05))
     return {"seeds": len(ri_rej), "m": m, "ri_size": float(np.mean(ri_rej)), "crv1_size": float(np.mean(crv_rej))}
+
+
+def full_report(quick: bool = False) -> dict:
+    """All scenarios with the §5.2 seed counts (``quick``: a tenth of them) — figures for the team note."""
+    import time
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    k = 10 if quick else 1
+    started = time.perf_counter()
+    report = {"S1": run_s1(range(200 // k), placebos=9),
+              "S1_homogeneous_immediate": run_s1(range(200 // k), did2s=False, placebos=0, hetero=False, ramp=1,
+                                                 events=False),
+              "S2": run_s2(range(100 // k)),
+              "S3_null": run_s3(range(100 // k), 0.0), "S3_planted": run_s3(range(100, 100 + 100 // k), 0.8),
+              "S4": run_s4(range(200 // k)),
+              "S5": {m: run_s5(range(200 // k), m) for m in (1, 3, 6, 12, 45)}}
+    report["seconds"] = time.perf_counter() - started
+    return report
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(full_report(quick="--quick" in sys.argv), indent=2))

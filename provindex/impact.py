@@ -587,7 +587,8 @@ def _rung_e(ctx: _Context, method: str) -> ImpactResult:
     times = np.array(d.years)
     pre = times < g
     donors = np.where(d.G == 0)[0]
-    base_values = dict(n_treated=1, n_control=len(donors), n_units=len(donors) + 1, cohorts={g: 1})
+    base_values = dict(n_treated=1, n_control=len(donors), n_units=len(donors) + 1, cohorts={g: 1},
+                       p_min_achievable=1.0 / (len(donors) + 1) if len(donors) else None)
     if pre.sum() < MIN_PRE_SCM:
         return _not_assessable(ctx, "E", name, estimand, ("impact.reason.few_pre", {"k": MIN_PRE_SCM}), **base_values)
     if len(donors) < 2:
@@ -625,7 +626,7 @@ def _rung_e(ctx: _Context, method: str) -> ImpactResult:
     verdict, failed = verdict_d(p_adj, None, None, placebo_fail, MIN_TREATED_CLEAR)
     details["failed_checks"] = failed
     fields = _base(ctx, "E", name, estimand, estimate=fit["mean_post_gap"], se=None, ci=ci, p=fit["p_gap"],
-                   p_method="placebo-rank", p_adj=p_adj, family=family, p_min_achievable=fit["p_min"],
+                   p_method="placebo-rank", p_adj=p_adj, family=family,
                    placebo=placebo_frame, mde=fit["mde"], within_sd=within, verdict=verdict, series=series,
                    details=details, **base_values)
     return _finish(ctx, fields)
