@@ -269,3 +269,31 @@ def test_cli_prints_json(tmp_path, staggered, capsys):
     code = impact.main(["--scores", str(tmp_path / "s.csv"), "--actions", str(bad), "--outcome", "PCI:TIME_COSTS",
                         "--action-type", "OSS_CENTRE"])
     assert code == 1 and "action_type" in capsys.readouterr().err
+
+
+def test_scm_fit_gate_hides_the_effect_for_a_unit_outside_the_donors(staggered):
+    _, scores, actions = pci_fixture(seed=2, cohorts=[(1, 2018)], delta=0.0)
+    unit = actions["unit_code"].iloc[0]
+    lifted = scores.copy()
+    lifted.loc[lifted["unit_code"] == unit, "value"] += 3.0  # above every donor in every year
+    r = impact.estimate(lifted, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="scm", unit=unit)
+    assert r.verdict == "not_assessable" and r.estimate is None and r.p is None
+    assert r.details["outside_hull"] and not r.details["fit_gate"]
+    assert r.series is not None and "Biểu đồ chỉ cho thấy" in r.sentence_vi
+
+
+def test_charts_use_integer_axes_and_mark_actions(cs_result):
+    from provindex import impact_charts as charts
+
+    fig = charts.event_study_figure(cs_result.event_study, "vi")
+    assert fig.layout.xaxis.tickformat == "d" and fig.layout.xaxis.dtick == 1
+    assert fig.layout.title.text == "Biến động theo thời điểm so với năm thực hiện"
+    assert list(fig.data[0].x) == list(cs_result.event_study["e"])
+    trend = charts.its_figure(pd.DataFrame({"year": [2015, 2016, 2017], "actual": [1, 2, 3], "trend": [1, 2, 2.5]}),
+                              "Đà Nẵng", 2017, "en")
+    marked = charts.action_markers(trend, pd.DataFrame([
+        {"action_id": "x", "year": 2016, "action_type": "OSS_CENTRE", "date_precision": "approximate", "title_vi": "T"},
+        {"action_id": "y", "year": 2030, "action_type": "TRAINING", "date_precision": "day", "title_vi": "U"}]),
+        "en", labels={"OSS_CENTRE": "Service centre"}, years=(2015, 2024))
+    texts = [a.text for a in marked.layout.annotations]
+    assert "Service centre ≈" in texts and not any("TRAINING" in (t or "") for t in texts)
