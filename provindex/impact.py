@@ -732,7 +732,7 @@ def _sentence(ctx: _Context, f: dict, lang: str) -> str:
         if e1 and e1["p"] is not None and e1["p"] < ALPHA:
             parts.append(t("impact.sentence.dip", lang, e1=format_signed(e1["est"], lang, 2), p=pval(e1["p"])))
         if f["p_method"] and f["p_method"].startswith("RI"):
-            parts.append(t("impact.sentence.ri", lang, n_tr=f["n_treated"], p=pval(f["p"]),
+            parts.append(t("impact.sentence.ri", lang, n_tr=f["n_treated"], p=pval(f["p_adj"]),
                            pmin=pval(f["p_min_achievable"])))
         if f["p_adj"] is None or f["p_adj"] >= ALPHA:
             parts.append(t("impact.sentence.mde", lang, mde=num(f["mde"])))
@@ -742,7 +742,7 @@ def _sentence(ctx: _Context, f: dict, lang: str) -> str:
         det = f["details"]
         parts.append(t("impact.sentence.e_main", lang, province=unit_name, J=det["J"], g=det["g"], subindex=sub,
                        gap=format_signed(f["estimate"], lang, 2), action=action, rank=det["rank"],
-                       p=pval(f["p"]), pmin=pval(f["p_min_achievable"])))
+                       p=pval(f["p_adj"]), pmin=pval(f["p_min_achievable"])))
         parts.append(t("impact.sentence.e_interval", lang, lo=num(f["ci"][0]), hi=num(f["ci"][1])))
         parts.append(t("impact.sentence.e_mde", lang, mde=num(f["mde"])))
         parts.append(t("impact.sentence.verdict", lang, verdict=verdict_text))

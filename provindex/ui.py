@@ -318,9 +318,7 @@ def impact_result(ctx: PageContext, choice: ImpactChoice, actions: pd.DataFrame,
     from provindex.errors import ProvindexError as _Err
 
     method = method or choice.method
-    unit = ctx.unit_code if method in ("scm", "its") or choice.action_id else None
-    if method in ("cs", "did2s", "fd", "lasso"):
-        unit = None
+    unit = ctx.unit_code if method in ("scm", "its") else None  # one-unit rungs; the others compare provinces
     spec = {**choice.spec(unit), "method": method}
     try:
         return _cached_impact(dbmod.data_version(), register_version, json.dumps(spec, sort_keys=True), ctx.scores,
