@@ -83,6 +83,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     export.add_argument("--index", type=str.upper, choices=INDEX_CHOICES)
     export.add_argument("--units", choices=UNIT_CHOICES)
     common(export, json_flag=False)
+
+    actions = sub.add_parser("actions", help=t("register.help", lang))  # reform-action register (issue 5)
+    actions.add_argument("file", metavar="FILE")
+    actions.add_argument("--dry-run", action="store_true", help=t("cli.help_dry_run", lang))
+    actions.add_argument("--user", help=t("cli.help_user", lang))
+    common(actions)
     return parser
 
 
@@ -91,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = _lang_from_argv(argv)
     args = build_parser(lang).parse_args(argv)
     handlers = {"demo": cmd_demo, "load": cmd_load, "history": cmd_history, "rollback": cmd_rollback,
-                "export": cmd_export}
+                "export": cmd_export, "actions": cmd_actions}
     try:
         return handlers[args.command](args)
     except ProvindexError as exc:
@@ -255,4 +261,28 @@ def cmd_export(args) -> int:
         con.close()
     rows = write_csv(frame, Path(args.out))
     print(t("cli.exported", args.lang, rows=rows, path=args.out))
+    return EXIT_OK
+
+
+# -- actions (reform-action register, issue 5) ----------------------------------------------------
+def cmd_actions(args) -> int:
+    from etl.register import import_register
+
+    con = dbmod.connect(args.db)
+    try:
+        outcome = import_register(con, Path(args.file), user=loader.current_user(args.user), dry_run=args.dry_run)
+    finally:
+        con.close()
+    lang = args.lang
+    if args.json:
+        print(json.dumps(outcome.to_json(lang), ensure_ascii=False, indent=2))
+        return EXIT_REFUSED if outcome.status == "rejected" else EXIT_OK
+    for problem in outcome.problems:
+        print("  " + problem.render(lang), file=sys.stderr if problem.severity == ERROR else sys.stdout)
+    if outcome.status == "rejected":
+        print(t("register.rejected", lang, count=len([p for p in outcome.problems if p.severity == ERROR])),
+              file=sys.stderr)
+        return EXIT_REFUSED
+    print(t("register.done_" + outcome.status.replace("-", "_"), lang, added=len(outcome.added),
+            versioned=len(outcome.versioned), unchanged=len(outcome.unchanged), hypotheses=outcome.hypotheses))
     return EXIT_OK

@@ -66,8 +66,13 @@ PLANTED = [
     ("ONLINE_SERVICES", "PAPI:D8", 0.45, 1), ("ONLINE_SERVICES", "SIPAS:ACCESS", 2.5, 1),
 ]
 #: Staggered adoption: (action type, number of adopting provinces, first and last action year).
-ADOPTION = [("OSS_CENTRE", 36, 2015, 2019), ("DDCI_LAUNCH", 30, 2014, 2020),
-            ("DISCIPLINE_DIRECTIVE", 28, 2013, 2019), ("ONLINE_SERVICES", 32, 2020, 2022)]
+#: Windows sit inside clean methodology periods so every cohort has >= 3 comparable editions before
+#: its first exposed edition (the edition after the action year) and >= 1 after: PCI sub-indices
+#: 2013-2022 (top-30 only from 2023), PAR 2012-2021 (Decision 876 from 2022), PAPI 2018-2024
+#: (8 dimensions), SIPAS 2017-2024. OSS centres (PCI and SIPAS targets) therefore act in 2019-2021.
+ADOPTION_SELECTION = 0.0
+ADOPTION = [("OSS_CENTRE", 36, 2019, 2021), ("DDCI_LAUNCH", 30, 2015, 2020),
+            ("DISCIPLINE_DIRECTIVE", 28, 2014, 2019), ("ONLINE_SERVICES", 32, 2020, 2022)]
 
 
 @dataclass
@@ -200,11 +205,17 @@ class DemoGenerator:
 
     # -- adoption and the register ---------------------------------------------------------
     def _draw_adoption(self) -> dict[str, dict[str, int]]:
-        """action type -> {unit code: action year}; reformist provinces adopt a little more often."""
+        """action type -> {unit code: action year}, drawn independently per type.
+
+        Adoption does not depend on province quality (ADOPTION_SELECTION = 0): with quality-weighted
+        draws the same reformist provinces adopt every type, so one type's planted effect leaks into
+        another type's placebo sub-indices (correlated adoption). Selection on levels would be
+        absorbed by unit fixed effects anyway; the Impact page's placebo check exists for real data.
+        """
         adoption: dict[str, dict[str, int]] = {}
         fixed = {a.action_type: a for a in DA_NANG_ACTIONS if a.action_id in ("DNG-2013-CT29", "DNG-2018-DDCI")}
         for action_type, count, first, last in ADOPTION:
-            weights = np.exp(0.5 * self.quality)
+            weights = np.exp(ADOPTION_SELECTION * self.quality)
             weights = weights / weights.sum()
             chosen = self.rng.choice(len(self.codes), size=count, replace=False, p=weights)
             years = self.rng.integers(first, last + 1, size=count)

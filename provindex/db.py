@@ -75,10 +75,20 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for table in schema.TABLES:
             con.execute(schema.create_table_sql(table))
+            _add_missing_columns(con, table)
         for view in schema.VIEWS:
             con.execute(view)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(schema.SCHEMA_VERSION)])
     sync_reference(con)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:
+    """Additive migration: columns declared later (e.g. the register fields of issue 5) are added."""
+    present = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table.name]).fetchall()}
+    for column in table.columns:
+        if column.name not in present:
+            con.execute(f"ALTER TABLE {schema.quote(table.name)} ADD COLUMN {schema.quote(column.name)} {column.type}")
 
 
 def reference_digest(reference_dir: Path = config.REFERENCE_DIR) -> str:

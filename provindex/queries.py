@@ -87,3 +87,18 @@ def action_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def demo_effects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM demo_effect ORDER BY action_type, component").df()
+
+
+# -- reform-impact register (issue 5) -----------------------------------------------------------------
+def register_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Fingerprint of the register (every version row and every hypothesis): changes after any import."""
+    row = con.execute("""
+        SELECT count(*), coalesce(sum(version), 0), coalesce(max(created_at)::VARCHAR, '-'),
+               (SELECT count(*) FROM action_target), (SELECT coalesce(max(registered_at)::VARCHAR, '-') FROM action_target)
+        FROM action""").fetchone()
+    return "|".join(str(v) for v in row)
+
+
+def action_versions(con: duckdb.DuckDBPyConnection, action_id: str) -> pd.DataFrame:
+    """Every stored version of one action, oldest first (the audit trail)."""
+    return con.execute("SELECT * FROM action WHERE action_id = ? ORDER BY version", [action_id]).df()
