@@ -1,7 +1,7 @@
 """Plotly figures for the Impact page: pure functions DataFrame -> go.Figure.
 
 Integer year/event axes (never 2,019.5), the Okabe–Ito colour-blind-safe palette, Vietnamese
-labels through i18n. :func:`action_markers` adds a unit's register entries to any trend chart.
+labels through i18n.
 """
 
 from __future__ import annotations
@@ -98,22 +98,3 @@ def ranking_figure(ranking: pd.DataFrame, labels: dict[str, str], lang: str = "v
     return fig
 
 
-def action_markers(fig: go.Figure, actions: pd.DataFrame, lang: str = "vi", *, labels: dict[str, str] | None = None,
-                   years: tuple[int, int] | None = None) -> go.Figure:
-    """Mark a unit's register entries on a trend chart (vertical dotted lines at the action year).
-
-    ``actions`` is ``queries.actions(con, unit_code)``; approximate dates get a trailing "≈".
-    """
-    if actions is None or actions.empty:
-        return fig
-    title = "title_en" if lang == "en" else "title_vi"
-    for row in actions.sort_values(["year", "action_id"]).itertuples():
-        year = int(row.year)
-        if years and not (years[0] <= year <= years[1]):
-            continue
-        approx = getattr(row, "date_precision", "day") in ("approximate", "year")
-        label = (labels or {}).get(row.action_type, row.action_type) + (" ≈" if approx else "")
-        fig.add_vline(x=year, line_dash="dot", line_color=VERMILLION, line_width=1,
-                      annotation_text=label, annotation_textangle=-90, annotation_font_size=10,
-                      annotation_hovertext=str(getattr(row, title, "") or ""))
-    return fig

@@ -250,6 +250,8 @@ def url_select(label: str, options: list, key: str, default, format_func=str, co
     if control == "segmented":
         value = st.segmented_control(label, options, key=key, required=True, format_func=format_func,
                                      persist_state="session")
+    elif control == "radio":
+        value = st.radio(label, options, key=key, format_func=format_func, persist_state="session")
     else:
         value = st.selectbox(label, options, key=key, format_func=format_func, persist_state="session")
     _publish(key, value)
@@ -421,7 +423,9 @@ def boundary_shapes(ctx: PageContext) -> list | None:
 # -- Tác động / Impact (issue 5) ----------------------------------------------------------------------------
 # Widgets, cached estimation and the result card. The statistics live in provindex.impact.
 IMPACT_METHODS = ("cs", "did2s", "scm", "its", "fd", "lasso")  # TWFE appears only as a benchmark
-_VERDICT_ICON = {"clear": "🟢", "weak": "🟡", "insufficient": "⚪", "not_assessable": "⛔"}
+# Material icons ship with Streamlit (no emoji font needed on office PCs, nothing fetched).
+_VERDICT_ICON = {"clear": ":material/check_circle:", "weak": ":material/help:", "insufficient": ":material/remove:",
+                 "not_assessable": ":material/block:"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -464,7 +468,7 @@ class ImpactChoice:
 
 
 def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFrame) -> ImpactChoice:
-    """Pickers: action type or registered action, index, sub-index; analyst options in an expander."""
+    """Pickers (kept in the URL): action type or registered action, index, sub-index; analyst options."""
     lang, catalog = ctx.lang, ctx.catalog
     types = catalog.action_types
     reform = [c for c in types.loc[types["kind"] == "reform", "code"] if c in set(actions["action_type"])]
@@ -472,42 +476,42 @@ def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFra
         reform = list(types.loc[types["kind"] == "reform", "code"])
     type_name = dict(zip(types["code"], types["name_en" if lang == "en" else "name_vi"]))
     mine = actions[(actions["unit_code"] == ctx.unit_code) & actions["action_type"].isin(reform)]
-    choices = [None] + list(mine["action_id"])
     titles = dict(zip(mine["action_id"], mine["title_en" if lang == "en" else "title_vi"].fillna(mine["action_id"])))
+    years = dict(zip(mine["action_id"], mine["year"]))
     col1, col2 = st.columns(2)
     with col1:
-        picked = st.selectbox(t("impact.ui.pick_registered", lang, unit=ctx.unit_name), choices, key="imp_action_id",
-                              format_func=lambda a: t("impact.ui.none_registered", lang) if a is None
-                              else f"{titles.get(a, a)} ({int(mine.loc[mine['action_id'] == a, 'year'].iloc[0])})")
+        picked = url_select(t("impact.ui.pick_registered", lang, unit=ctx.unit_name), [""] + list(mine["action_id"]),
+                            "imp_action", "", lambda a: t("impact.ui.none_registered", lang) if not a
+                            else f"{titles.get(a, a)} ({int(years[a])})") or None
         if picked is not None:
             action_type = str(mine.loc[mine["action_id"] == picked, "action_type"].iloc[0])
             st.caption(f"{t('impact.ui.pick_action', lang)}: {type_name.get(action_type, action_type)}")
         else:
-            default = reform.index("OSS_CENTRE") if "OSS_CENTRE" in reform else 0
-            action_type = st.selectbox(t("impact.ui.pick_action", lang), reform, index=default, key="imp_type",
-                                       format_func=lambda c: type_name.get(c, c))
+            action_type = url_select(t("impact.ui.pick_action", lang), reform, "imp_type",
+                                     "OSS_CENTRE" if "OSS_CENTRE" in reform else reform[0],
+                                     lambda c: type_name.get(c, c))
+    if st.session_state.get("_imp_last_type") not in (None, action_type):
+        for key in ("imp_index", "imp_component"):  # a new action type starts on its registered target
+            st.session_state.pop(key, None)
+    st.session_state["_imp_last_type"] = action_type
     ids = set(actions.loc[actions["action_type"] == action_type, "action_id"])
     registered = targets[targets["action_id"].isin(ids)].sort_values(["role", "component"])
     primary = registered.drop_duplicates("component")["component"].tolist()
     indices = catalog.index_codes()
     default_index = catalog.component(primary[0])["index"] if primary else indices[0]
     with col2:
-        index_key = f"imp_index_{action_type}"
-        index = st.selectbox(t("impact.ui.pick_index", lang), indices, index=indices.index(default_index),
-                             key=index_key, format_func=lambda i: catalog.index_row(i)["short_en" if lang == "en"
-                                                                                          else "short_vi"])
+        index = url_select(t("impact.ui.pick_index", lang), indices, "imp_index", default_index,
+                           lambda i: catalog.index_row(i)["short_en" if lang == "en" else "short_vi"])
         comps = catalog.components_of(index, level=1)
         comps = comps[comps["last_year"].isna() | (comps["last_year"] >= 2013)]
         codes = list(comps["code"]) + [catalog.composite(index)]
         wanted = next((c for c in primary if c in codes), codes[0])
-        outcome = st.selectbox(t("impact.ui.pick_component", lang), codes, index=codes.index(wanted),
-                               key=f"imp_comp_{action_type}_{index}",
-                               format_func=lambda c: catalog.component_label(c, lang, short=False)
-                               + (" ★" if c in primary else ""))
+        outcome = url_select(t("impact.ui.pick_component", lang), codes, "imp_component", wanted,
+                             lambda c: catalog.component_label(c, lang, short=False) + (" ★" if c in primary else ""))
     with st.expander(t("impact.ui.pick_method", lang)):
-        method = st.radio(t("impact.ui.pick_method", lang), IMPACT_METHODS, key="imp_method",
-                          format_func=lambda m: t(f"impact.ui.method_{m}", lang), label_visibility="collapsed")
-        anticipation = int(st.checkbox(t("impact.ui.anticipation", lang), key="imp_anticipation"))
+        method = url_select(t("impact.ui.pick_method", lang), list(IMPACT_METHODS), "imp_method", "cs",
+                            lambda m: t(f"impact.ui.method_{m}", lang), control="radio")
+        anticipation = int(url_toggle(t("impact.ui.anticipation", lang), "imp_anticipation", False))
     return ImpactChoice(action_type, outcome, method, anticipation, picked)
 
 

@@ -34,8 +34,8 @@ def open_page(db, monkeypatch, unit="48", lang=None) -> AppTest:
 def choose(app: AppTest, action_type: str, outcome: str) -> AppTest:
     app.selectbox(key="imp_type").set_value(action_type).run()
     index = outcome.split(":")[0]
-    app.selectbox(key=f"imp_index_{action_type}").set_value(index).run()
-    app.selectbox(key=f"imp_comp_{action_type}_{index}").set_value(outcome).run()
+    app.selectbox(key="imp_index").set_value(index).run()
+    app.selectbox(key="imp_component").set_value(outcome).run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -129,3 +129,16 @@ def test_dashboard_registers_the_page(demo_db, monkeypatch):
     assert not app.exception
     source = (ROOT / "dashboard.py").read_text()
     assert 'url_path="impact"' in source and "warm_impact()" in source
+
+
+def test_the_card_is_reproduced_from_its_url(demo_db, monkeypatch):
+    """State lives in the URL as codes: opening the link shows the same card."""
+    monkeypatch.setenv("PROVINDEX_DB", str(demo_db))
+    app = AppTest.from_file(IMPACT, default_timeout=120)
+    for key, value in {"unit": "48", "year": "2022", "imp_type": "DDCI_LAUNCH", "imp_index": "PCI",
+                       "imp_component": "PCI:PROACTIVITY"}.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="imp_component").value == "PCI:PROACTIVITY"
+    assert "Bằng chứng khá rõ" in headline(app)[0]
