@@ -8,7 +8,7 @@ import pytest
 from .conftest import screenshot, wait_for_app
 
 PAGES = {"": "Tổng quan — Đà Nẵng", "trends": "Xu hướng", "rankings": "Xếp hạng năm",
-         "compare": "So sánh — Đà Nẵng", "map": "Bản đồ năm"}
+         "compare": "So sánh — Đà Nẵng", "map": "Bản đồ năm", "impact": "Tác động — Đà Nẵng"}
 
 
 def heading(page) -> str:
