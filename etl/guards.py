@@ -16,12 +16,12 @@ import zipfile
 from pathlib import Path
 
 MAX_ZIP_ENTRIES = 2000
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: An entry that expands more than this (and is over 1 MB) is treated as a bomb.
 MAX_EXPANSION_RATIO = 100
 RATIO_APPLIES_ABOVE = 1024 * 1024
 #: openpyxl reads the shared-strings part whole, so it gets its own, tighter bound.
-MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 #: Cells kept in memory for one file: 8x a full export of every index (~250k long rows).
 MAX_CELLS = 2_000_000
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import sys
+import time
 from dataclasses import dataclass, field
 
 import duckdb
@@ -132,7 +134,18 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
                         ' rank, ci_low, ci_high FROM _incoming')
             con.unregister("_incoming")
             load_ids.append(load_id)
+        _pause_inside_transaction()
     return load_ids
+
+
+def _pause_inside_transaction() -> None:
+    """Crash-test hook: with PROVINDEX_TEST_PAUSE_IN_LOAD=seconds the load announces itself on
+    stderr and waits *before COMMIT*, so a test can kill -9 the process mid-transaction."""
+    seconds = os.environ.get("PROVINDEX_TEST_PAUSE_IN_LOAD")
+    if not seconds:
+        return
+    print("provindex: inside load transaction", file=sys.stderr, flush=True)
+    time.sleep(float(seconds))
 
 
 class RollbackRefused(ProvindexError):

@@ -16,7 +16,7 @@ from etl.problems import ERROR, WARNING, Problem, Rejected
 from etl.formats import sheets
 from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
-from etl.validate import Context, Extraction, extract
+from etl.validate import Context, Extraction, Record, extract
 from provindex import config
 from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog
@@ -92,7 +92,10 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
     _note_skipped(extractions, result)
     for cand in choice.chosen:
         _note_trailer(cand.layout, result, name)
+    for sheet in source.sheets:
+        sheet.rows = []  # the cells are no longer needed: free them before building the frame
     frame = to_frame(Extraction([r for e in extractions for r in e.records]))
+    extractions.clear()
     layout = choice.chosen[0].layout
     kind = "long" if layout.kind == "long" else ("wide/pairs" if layout.kind == "pairs" else "wide")
     if choice.multi_year:
@@ -198,7 +201,7 @@ def _row_ranges(rows: list[int]) -> str:
 
 
 def to_frame(extraction: Extraction) -> pd.DataFrame:
-    frame = pd.DataFrame(extraction.records, columns=loader.SCORE_COLUMNS + ["_row", "_col"])
+    frame = pd.DataFrame([r.as_tuple() for r in extraction.records], columns=list(Record.FIELDS))
     frame = frame.astype({"year": "int64", "value": "float64", "ci_low": "float64", "ci_high": "float64"})
     frame["rank"] = frame["rank"].astype("Int64")
     return frame

@@ -25,6 +25,7 @@ XLS_SUFFIXES = {".xls"}
 SNIFF_CHARS = 64 * 1024
 #: A CSV field longer than this is not a score table (csv's own default is 128 KB).
 MAX_FIELD_CHARS = 64 * 1024
+SHARED_TEXTS = 50_000
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -136,10 +137,11 @@ def read_delimited(path: Path, detected: enc.Detected, name: str, budget: CellBu
         text = io.TextIOWrapper(raw, encoding=detected.codec, errors="strict", newline="")
         reader = csv.reader(text, delimiter=delimiter)
         start = 1
+        shared: dict[str, str] = {}
         try:
             for cells in reader:
                 if any(cell.strip() for cell in cells):
-                    kept = _trim([nfc(cell.strip()) for cell in cells])
+                    kept = _trim([_shared(nfc(cell.strip()), shared) for cell in cells])
                     budget.spend(len(kept))
                     rows.append((start, kept))
                 start = reader.line_num + 1
@@ -147,6 +149,15 @@ def read_delimited(path: Path, detected: enc.Detected, name: str, budget: CellBu
             raise ReadFailed(Problem("not_tabular", name, row=reader.line_num, params={"detail": str(exc)[:120]}))
     label = {"\t": "tab"}.get(delimiter, delimiter)
     return Sheet(None, rows, {"delimiter": label, "encoding": detected.label})
+
+
+def _shared(text: str, shared: dict[str, str]) -> str:
+    """One object per repeated label ("PCI", "vn63", a province name): a long-layout file repeats
+    them on every row. Short numbers (years, codes, ranks) repeat too; longer ones (scores) are
+    mostly unique and are not kept in the table, which stays bounded."""
+    if not text or (len(text) > 4 and text[0].isdigit()) or len(shared) >= SHARED_TEXTS:
+        return text
+    return shared.setdefault(text, text)
 
 
 def _trim(cells: list) -> list:

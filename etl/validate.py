@@ -34,7 +34,7 @@ class Context:
 
 @dataclass
 class Extraction:
-    records: list[dict] = field(default_factory=list)
+    records: list["Record"] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, label) of national rows
     footnotes: list[int] = field(default_factory=list)  # rows of text below the last scores
@@ -63,6 +63,8 @@ class RowReader:
         self.layout, self.ctx, self.out = layout, ctx, out
         self.catalog = ctx.catalog
         self.reported_columns: set[tuple[int, int | None]] = set()
+        #: (row, column) of cells already reported as garbled: not reported again as unknown names
+        self.bad_cells: set[tuple[int, int]] = set()
 
     def problem(self, rule: str, row: int | None = None, column: int | None = None, value=None,
                 severity: str = ERROR, **params) -> None:
@@ -147,6 +149,8 @@ class RowReader:
     def _resolve(self, row: int, column: int, raw, unit_set: str, year: int) -> str | None:
         resolver = self.catalog.unit_resolver
         text = header_text(raw)
+        if (row, column) in self.bad_cells:
+            return None
         if looks_like_formula(text):
             self.problem("formula_in_text", row, column, text)
             return None
@@ -217,6 +221,8 @@ def check_text(layout: Layout, reader: RowReader) -> None:
             if not isinstance(cell, str) or cell.isascii():
                 continue
             repaired = mojibake_repair(cell)
+            if repaired is not None or has_control_chars(cell):
+                reader.bad_cells.add((row, column))
             if repaired is not None:
                 reader.problem("mojibake", row, column, cell, repaired=repaired or "—")
             elif has_control_chars(cell):
@@ -457,9 +463,29 @@ def _extract_long(layout: Layout, ctx: Context, reader: RowReader, out: Extracti
         out.records.append(record)
 
 
-def _record(index, year, unit_set, code, component, value, row, column) -> dict:
-    return {"index": index, "year": year, "unit_set": unit_set, "unit_code": code, "component": component,
-            "value": value, "rank": None, "ci_low": None, "ci_high": None, "_row": row, "_col": column}
+class Record:
+    """One tidy score. Slotted, because a large long-layout file yields hundreds of thousands of
+    them; read and written like a dict (``record["value"]``)."""
+
+    FIELDS = ("index", "year", "unit_set", "unit_code", "component", "value", "rank", "ci_low", "ci_high", "_row",
+              "_col")
+    __slots__ = FIELDS
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value) -> None:
+        setattr(self, key, value)
+
+    def as_tuple(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.FIELDS)
+
+
+def _record(index, year, unit_set, code, component, value, row, column) -> Record:
+    record = Record()
+    record.index, record.year, record.unit_set, record.unit_code, record.component = index, year, unit_set, code, component
+    record.value, record.rank, record.ci_low, record.ci_high, record._row, record._col = value, None, None, None, row, column
+    return record
 
 
 def check_duplicates(out: Extraction, ctx: Context) -> None:
@@ -467,6 +493,8 @@ def check_duplicates(out: Extraction, ctx: Context) -> None:
     for record in out.records:
         key = (record["index"], record["year"], record["unit_set"], record["unit_code"], record["component"])
         if key in seen and seen[key] != record["_row"]:
+            if len(out.problems) >= MAX_PROBLEMS:
+                return
             out.problems.append(Problem(
                 "duplicate_unit", ctx.file, ctx.sheet, record["_row"], None,
                 ctx.catalog.unit_name(record["unit_set"], record["unit_code"]),
