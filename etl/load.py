@@ -63,10 +63,13 @@ def current_user(explicit: str | None = None) -> str:
         return "unknown"
 
 
-def diff_scopes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[ScopeDiff]:
-    """Compare incoming scores with current values, per (index, year)."""
+def diff_scopes(con: duckdb.DuckDBPyConnection | None, frame: pd.DataFrame) -> list[ScopeDiff]:
+    """Compare incoming scores with current values, per (index, year); no connection = empty database."""
     diffs = []
     for (index, year), incoming in frame.groupby(["index", "year"], sort=True):
+        if con is None:
+            diffs.append(ScopeDiff(index, int(year), "new", added=len(incoming)))
+            continue
         current = queries.current_scope(con, index, int(year))
         diffs.append(_diff_one(index, int(year), incoming, current))
     return diffs

@@ -216,15 +216,27 @@ def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] |
     if not all(r.ok for r in results):
         return LoadOutcome("rejected", results)
     frame = pd.concat([r.load.frame for r in results], ignore_index=True)
+    if options.dry_run:
+        return LoadOutcome("dry-run", results, _dry_run_diffs(options, frame))
     con = dbmod.connect(options.db)
     try:
         diffs = loader.diff_scopes(con, frame)
-        if options.dry_run:
-            return LoadOutcome("dry-run", results, diffs)
         if all(d.status == "unchanged" for d in diffs):
             return LoadOutcome("unchanged", results, diffs)
         load_ids = loader.apply_loads(con, [r.load for r in results], loader.current_user(options.user))
         return LoadOutcome("loaded", results, diffs, load_ids)
+    finally:
+        con.close()
+
+
+def _dry_run_diffs(options: LoadOptions, frame: pd.DataFrame) -> list[loader.ScopeDiff]:
+    """A dry run only reads: a read-only connection (nothing, not even the schema check, is
+    written), and no database file is created when there is none yet."""
+    if not config.db_path(options.db).exists():
+        return loader.diff_scopes(None, frame)
+    con = dbmod.connect(options.db, read_only=True)
+    try:
+        return loader.diff_scopes(con, frame)
     finally:
         con.close()
 
