@@ -139,6 +139,8 @@ class ColumnMeaning:
     candidates: tuple[str, ...] = ()
     #: (label text, code its name means) when a numbered header's name disagrees with its number
     conflict: tuple[str, str] | None = None
+    #: True when the number decided and the words after it name nothing we know (a new wording)
+    unverified: bool = False
 
 
 def name_candidates(text: str, catalog: Catalog, index: str | None, year: int | None) -> list[str]:
@@ -175,7 +177,8 @@ def resolve_column(texts: list[str], catalog: Catalog, index: str | None, year: 
         for label, codes in by_name:
             if len(codes) == 1 and codes[0] != code:
                 return ColumnMeaning(code, text, (code,), conflict=(label, codes[0]))
-        return ColumnMeaning(code, text, (code,))
+        unverified = not by_name and bool(fold(split_position(text).name))
+        return ColumnMeaning(code, text, (code,), unverified=unverified)
     unique = [(t, c) for t, c in by_name if len(c) == 1]
     if unique:
         return ColumnMeaning(unique[0][1][0], unique[0][0], tuple(unique[0][1]))

@@ -94,6 +94,7 @@ class Layout:
     title_texts: list[str] = field(default_factory=list)  # rows above the header band
     band_texts: list[str] = field(default_factory=list)
     header_keys: frozenset[str] = frozenset()  # folded header texts, to spot a repeated header
+    weak_scores: set[int] = field(default_factory=set)  # score columns known only by their number
 
     @property
     def data_rows(self) -> list[tuple[int, list]]:
@@ -136,13 +137,16 @@ def _classify(text: str, catalog: Catalog) -> tuple[str, str | None]:
         if resolver.candidates(key):
             return "score", None
     parts = split_position(text)
-    if parts.position and position_map(catalog).known(parts.position) and not fold(parts.name):
-        return "score", None  # "Chỉ số thành phần 3", "CSTP3": a numbered component, no name
+    if parts.position and position_map(catalog).known(parts.position):
+        # "Chỉ số thành phần 3", "CSTP3": a numbered component; "2.4: <words we do not know>" too,
+        # but only weakly (it must not make a sheet of numbered indicators look like a summary)
+        return "score", ("weak" if fold(parts.name) else None)
     return "unknown", None
 
 
 def _recognised(cells: list, catalog: Catalog) -> int:
-    return sum(classify_header(c, catalog)[0] in ("role", "score") for c in cells if isinstance(c, str))
+    kinds = [classify_header(c, catalog) for c in cells if isinstance(c, str)]
+    return sum(kind == "role" or (kind == "score" and role != "weak") for kind, role in kinds)
 
 
 def find_header(sheet: Sheet, catalog: Catalog) -> int | None:
@@ -232,7 +236,6 @@ def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
     if "component" in layout.roles and "value" in layout.roles:
         layout.kind = "long"
         layout.score_columns = {}
-        layout.id_columns = {c: r for c, r in layout.id_columns.items()}
         return layout
     _find_id_columns_by_content(layout, catalog)
     layout.groups = key_groups(width, set(layout.id_columns), set(layout.score_columns), set(layout.rank_columns))
@@ -243,7 +246,10 @@ def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
 
 
 def _classify_column(layout: Layout, column: int, catalog: Catalog) -> None:
+    """The first header text (main row, then the rows below and above) that means something decides;
+    a weakly recognised number decides only when nothing else does."""
     texts = layout.column_texts[column]
+    weak = None
     for text in texts:
         kind, role = classify_header(text, catalog)
         if kind == "role":
@@ -253,10 +259,15 @@ def _classify_column(layout: Layout, column: int, catalog: Catalog) -> None:
             elif role == "rank":
                 layout.rank_columns.append(column)
             return
-        if kind == "score":
+        if kind == "score" and role == "weak":
+            weak = weak or text
+        elif kind == "score":
             layout.score_columns[column] = text
             return
-    if texts:
+    if weak:
+        layout.score_columns[column] = weak
+        layout.weak_scores.add(column)
+    elif texts:
         layout.unknown_columns[column] = texts[0]
 
 

@@ -391,6 +391,10 @@ def _component_for(layout, ctx, reader, resolved, column, year) -> str | None:
         label, named = meaning.conflict
         reader.problem("position_label_conflict", None, column, label, year=year, component=code,
                        label_component=named, severity=WARNING)
+    elif code is not None and meaning.unverified and (column, "conflict") not in reader.reported_columns:
+        reader.reported_columns.add((column, "conflict"))
+        reader.problem("position_name_unverified", None, column, meaning.text, year=year, component=code,
+                       name=ctx.catalog.component_label(code, "vi", short=False), severity=WARNING)
     resolved[key] = code
     return code
 

@@ -273,3 +273,40 @@ def test_year_from_header(tmp_path):
     text = csv_text(["Tỉnh", "PCI 2017", "Xếp hạng PCI 2017"], [["Đà Nẵng", 70.1, 1], ["Hà Nội", 65.0, 2]])
     result = frame_of(write_bytes(tmp_path / "upload.csv", text.encode("utf-8")))
     assert set(result.load.frame["year"]) == {2017} and result.load.frame["rank"].tolist() == [1, 2]
+
+
+def test_index_and_year_from_a_title_row_only(tmp_path):
+    """Generic headers ("Tổng điểm") name no index: the title above the table does."""
+    text = "KẾT QUẢ CHỈ SỐ PAPI NĂM 2019\n\nTỉnh,Tổng điểm\nĐà Nẵng,44.1\nHà Nội,42.7\n"
+    result = frame_of(write_bytes(tmp_path / "ketqua.csv", text.encode("utf-8")))
+    frame = result.load.frame
+    assert set(frame["index"]) == {"PAPI"} and set(frame["component"]) == {"PAPI:TOTAL"}
+    assert set(frame["year"]) == {2019} and ("etl.year_from_title", {"year": 2019}) in result.notes
+
+
+def test_given_index_contradicting_the_title_is_refused(tmp_path, capsys):
+    text = "KẾT QUẢ CHỈ SỐ PAPI NĂM 2019\n\nTỉnh,Tổng điểm\nĐà Nẵng,44.1\n"
+    path = write_bytes(tmp_path / "ketqua.csv", text.encode("utf-8"))
+    code, out, _ = cli(capsys, "load", path, "--db", tmp_path / "db.duckdb", "--index", "SIPAS", "--json")
+    assert code == 1 and [p["rule"] for p in json.loads(out)["problems"]] == ["index_mismatch"]
+    code, out, _ = cli(capsys, "load", path, "--db", tmp_path / "db.duckdb", "--year", "2018", "--json")
+    assert code == 1 and [p["rule"] for p in json.loads(out)["problems"]] == ["year_contradicts_file"]
+    assert not (tmp_path / "db.duckdb").exists()
+
+
+def test_numbered_header_with_new_wording_loads_by_its_number_with_a_warning(tmp_path):
+    """Next year's PAPI file may re-word a sub-dimension; its number still says what it is."""
+    header = ["Provinces", "2: Transparency", "2.4: Land-use Planning and Pricing Disclosure"]
+    text = csv_text(header, [["Da Nang", 5.5, 1.4], ["HCMC", 5.1, 1.2]])
+    result = frame_of(write_bytes(tmp_path / "papi_2020.csv", text.encode("utf-8")))
+    assert set(result.load.frame["component"]) == {"PAPI:D2", "PAPI:D2.4"}
+    (warning,) = [p for p in result.problems if p.rule == "position_name_unverified"]
+    assert warning.severity == "warning" and "PAPI:D2.4" in warning.message("en")
+
+
+def test_a_sheet_of_numbered_indicators_does_not_outrank_the_summary(tmp_path):
+    summary = [PCI_HEADER] + pci_rows()
+    indicators = [["Tỉnh", *[f"1.{i}: Chỉ tiêu số {i}" for i in range(1, 13)]]]
+    indicators += [[name, *[10.0 + i for i in range(12)]] for name, *_ in pci_rows()]
+    result = frame_of(xlsx(tmp_path / "PCI 2020.xlsx", {"Chỉ tiêu": indicators, "Tổng hợp": summary}))
+    assert result.load.sheet == "Tổng hợp"

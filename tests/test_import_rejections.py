@@ -68,6 +68,8 @@ CASES = [
     ("empty_file", lambda p: write_bytes(p / "pci_2020.csv", b""), [], ["empty_file"], "empty", None, None, None),
     ("header_no_rows", lambda p: _csv(p, "pci_2020.csv", ",".join(PCI_HEADER) + "\n\n"), [],
      ["no_rows"], "no data rows", None, 1, None),
+    ("empty_workbook", lambda p: xlsx(p / "pci_2020.xlsx", {"Sheet1": [], "Sheet2": []}), [], ["no_rows"],
+     "no data rows", None, None, None),
     ("blank_lines_only", lambda p: _csv(p, "pci_2020.csv", "\n \n\t\n"), [], ["no_rows"], "no data rows", None, None, None),
     ("binary_named_csv", lambda p: write_bytes(p / "pci_2020.csv", png_bytes()), [], ["binary_file"], "binary", None,
      None, None),

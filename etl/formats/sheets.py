@@ -36,7 +36,8 @@ class Candidate:
 
     @property
     def strength(self) -> tuple[int, int]:
-        return (len(self.layout.score_columns) + 3 * (self.layout.kind == "long"), len(self.layout.data_rows))
+        strong = len(self.layout.score_columns) - len(self.layout.weak_scores)
+        return (strong + 3 * (self.layout.kind == "long"), len(self.layout.data_rows))
 
 
 @dataclass
