@@ -24,6 +24,10 @@ RATIO_APPLIES_ABOVE = 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 #: Cells kept in memory for one file: 8x a full export of every index (~250k long rows).
 MAX_CELLS = 2_000_000
+#: xlrd materialises a whole legacy sheet before we can count its cells (about 30 bytes a cell,
+#: up to ~6 cells per byte of file): a tighter bound keeps that under the memory budget. The
+#: official .xls workbooks are under 1 MB.
+MAX_XLS_BYTES = 16 * 1024 * 1024
 
 
 class LimitExceeded(Exception):
@@ -37,6 +41,12 @@ def check_size(path: Path, max_bytes: int) -> int:
     if size > max_bytes:
         raise LimitExceeded("file_too_large", size_mb=round(size / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
     return size
+
+
+def check_xls(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_XLS_BYTES:
+        raise LimitExceeded("xls_too_large", size_mb=round(size / 2**20, 1), limit_mb=round(MAX_XLS_BYTES / 2**20))
 
 
 def check_zip(path: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl import encoding as enc
-from etl.guards import CellBudget, LimitExceeded, check_size, check_zip
+from etl.guards import CellBudget, LimitExceeded, check_size, check_xls, check_zip
 from etl.problems import Problem
 from provindex.text import nfc
 
@@ -85,6 +85,7 @@ def read_source(path: Path, max_bytes: int, display_name: str | None = None,
             check_zip(path)
             return Source(path, name, size, sha, kind, None, read_xlsx(path, name, budget))
         if kind == "xls":
+            check_xls(path)
             return Source(path, name, size, sha, kind, None, read_xls(path, name, budget))
         detected = enc.detect(path)
         sheet = read_delimited(path, detected, name, budget)

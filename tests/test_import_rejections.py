@@ -170,6 +170,18 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path, db, capsys
     assert code == 1 and json.loads(out)["problems"][0]["rule"] == "file_too_large"
 
 
+def test_oversized_legacy_xls_is_refused_before_xlrd_opens_it(tmp_path, db, capsys, monkeypatch):
+    path = tmp_path / "pci_2008.xls"
+    with open(path, "wb") as handle:  # OLE2 signature, then 20 MB (sparse)
+        handle.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+        handle.seek(20 * 1024 * 1024)
+        handle.write(b"\0")
+    monkeypatch.setattr("etl.read.read_xls", lambda *a: (_ for _ in ()).throw(AssertionError("xlrd opened it")))
+    code, out, _ = cli(capsys, "load", path, "--db", db, "--json", "--lang", "en")
+    (problem,) = json.loads(out)["problems"]
+    assert code == 1 and problem["rule"] == "xls_too_large" and "Save it as .xlsx" in problem["message"]
+
+
 def test_zip_with_too_many_entries_or_huge_shared_strings(tmp_path):
     from etl.guards import LimitExceeded, check_zip
 
@@ -181,6 +193,13 @@ def test_zip_with_too_many_entries_or_huge_shared_strings(tmp_path):
     with pytest.raises(LimitExceeded) as raised:
         check_zip(many)
     assert raised.value.rule == "zip_bomb" and "entries" in raised.value.params["detail"]
+    strings = tmp_path / "strings.xlsx"  # stored, not compressed: only its size is suspicious
+    with zipfile.ZipFile(strings, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", b"<si><t>x</t></si>" * (17 * 1024 * 1024 // 17 + 1))
+    with pytest.raises(LimitExceeded) as raised:
+        check_zip(strings)
+    assert raised.value.rule == "zip_bomb" and "sharedStrings" in raised.value.params["detail"]
 
 
 def test_every_problem_is_listed_at_once_in_both_languages(tmp_path, db, capsys):
