@@ -69,9 +69,8 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
         source = read_source(path, options.max_bytes, name)
     except ReadFailed as failed:
         return FileResult(name, [failed.problem])
-    layouts = [recognise(sheet, catalog) for sheet in source.sheets]
-    candidates = [sheets.candidate(layout) for layout in layouts if layout is not None]
     file_years = years_in_text(name)
+    candidates = [sheets.candidate(layout) for layout in (recognise(s, catalog) for s in source.sheets) if layout]
     choice = sheets.choose(candidates, file_years, options.year)
     if not choice.chosen:
         rule = "no_rows" if all(len(s.rows) <= 1 for s in source.sheets) else "no_header"
@@ -80,30 +79,42 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
     if len(source.sheets) > 1 and not choice.multi_year:
         result.notes.append(("etl.sheet_chosen", {"sheet": choice.chosen[0].name, "count": len(source.sheets)}))
     index = _settle_index(choice.chosen, options, catalog, result, name)
+    extractions = _extract_chosen(choice, index, file_years, options, catalog, result, name)
+    if extractions is not None:
+        for sheet in source.sheets:
+            sheet.rows = []  # the cells are no longer needed: free them before building the frame
+        result.load = _file_load(source, choice, extractions, result)
+    return result
+
+
+def _extract_chosen(choice: sheets.Choice, index: str | None, file_years: list[int], options: LoadOptions,
+                    catalog: Catalog, result: FileResult, name: str) -> list[Extraction] | None:
+    """Records and problems of every chosen sheet (None when the year or index is already wrong)."""
     extractions = []
     for cand in choice.chosen:
         ctx = Context(name, catalog, index, None, cand.layout.sheet.name)
         _settle_year(cand, ctx, options, file_years, choice.multi_year, result, name)
         if any(p.severity == ERROR for p in result.problems):
-            return result
+            return None
         extractions.append(extract(cand.layout, ctx))
     for extraction in extractions:
         result.problems.extend(extraction.problems)
     _note_skipped(extractions, result)
     for cand in choice.chosen:
         _note_trailer(cand.layout, result, name)
-    for sheet in source.sheets:
-        sheet.rows = []  # the cells are no longer needed: free them before building the frame
+    return extractions
+
+
+def _file_load(source, choice: sheets.Choice, extractions: list[Extraction], result: FileResult) -> loader.FileLoad:
+    """The tidy frame plus what the load record keeps about the file and how it was read."""
     frame = to_frame(Extraction([r for e in extractions for r in e.records]))
-    extractions.clear()
     layout = choice.chosen[0].layout
     kind = "long" if layout.kind == "long" else ("wide/pairs" if layout.kind == "pairs" else "wide")
     if choice.multi_year:
         kind += "/sheet-per-year"
     sheet_names = ", ".join(c.name for c in choice.chosen) if source.kind != "csv" else None
-    result.load = loader.FileLoad(frame, name, source.size, source.sha256, _encoding_label(source), kind,
-                                  sheet_names, sum(p.severity == WARNING for p in result.problems))
-    return result
+    return loader.FileLoad(frame, source.display_name, source.size, source.sha256, _encoding_label(source), kind,
+                           sheet_names, sum(p.severity == WARNING for p in result.problems))
 
 
 def _encoding_label(source) -> str | None:

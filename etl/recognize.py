@@ -111,7 +111,12 @@ class Layout:
 
 def unit_hit(cell, catalog: Catalog) -> bool:
     """A text cell naming a province (any spelling, either unit set); bare numbers do not count."""
-    if not isinstance(cell, str) or not any(ch.isalpha() for ch in cell):
+    return isinstance(cell, str) and _names_unit(cell, catalog)
+
+
+@lru_cache(maxsize=100000)
+def _names_unit(cell: str, catalog: Catalog) -> bool:
+    if not any(ch.isalpha() for ch in cell):
         return False
     resolver = catalog.unit_resolver
     return resolver.resolve(cell, "vn63") is not None or resolver.resolve(cell, "vn34") is not None
