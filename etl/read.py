@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,6 +177,13 @@ def _cell(value):
 
 
 def read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
+    with warnings.catch_warnings():
+        # "Unknown extension is not supported": Excel features we do not read (slicers, …), not a problem
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return _read_xlsx(path, name, budget)
+
+
+def _read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
     import openpyxl
 
     try:
