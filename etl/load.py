@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import sys
+import time
 from dataclasses import dataclass, field
 
 import duckdb
@@ -61,10 +63,13 @@ def current_user(explicit: str | None = None) -> str:
         return "unknown"
 
 
-def diff_scopes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[ScopeDiff]:
-    """Compare incoming scores with current values, per (index, year)."""
+def diff_scopes(con: duckdb.DuckDBPyConnection | None, frame: pd.DataFrame) -> list[ScopeDiff]:
+    """Compare incoming scores with current values, per (index, year); no connection = empty database."""
     diffs = []
     for (index, year), incoming in frame.groupby(["index", "year"], sort=True):
+        if con is None:
+            diffs.append(ScopeDiff(index, int(year), "new", added=len(incoming)))
+            continue
         current = queries.current_scope(con, index, int(year))
         diffs.append(_diff_one(index, int(year), incoming, current))
     return diffs
@@ -132,7 +137,18 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
                         ' rank, ci_low, ci_high FROM _incoming')
             con.unregister("_incoming")
             load_ids.append(load_id)
+        _pause_inside_transaction()
     return load_ids
+
+
+def _pause_inside_transaction() -> None:
+    """Crash-test hook: with PROVINDEX_TEST_PAUSE_IN_LOAD=seconds the load announces itself on
+    stderr and waits *before COMMIT*, so a test can kill -9 the process mid-transaction."""
+    seconds = os.environ.get("PROVINDEX_TEST_PAUSE_IN_LOAD")
+    if not seconds:
+        return
+    print("provindex: inside load transaction", file=sys.stderr, flush=True)
+    time.sleep(float(seconds))
 
 
 class RollbackRefused(ProvindexError):

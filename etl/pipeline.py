@@ -13,9 +13,10 @@ import pandas as pd
 
 from etl import load as loader
 from etl.problems import ERROR, WARNING, Problem, Rejected
-from etl.read import ReadFailed, Sheet, read_source
+from etl.formats import sheets
+from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
-from etl.validate import Context, Extraction, extract
+from etl.validate import Context, Extraction, Record, extract
 from provindex import config
 from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog
@@ -68,65 +69,150 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
         source = read_source(path, options.max_bytes, name)
     except ReadFailed as failed:
         return FileResult(name, [failed.problem])
-    candidates = [(sheet, recognise(sheet, catalog)) for sheet in source.sheets]
-    candidates = [(s, lay) for s, lay in candidates if lay is not None]
-    if not candidates:
+    file_years = years_in_text(name)
+    candidates = [sheets.candidate(layout) for layout in (recognise(s, catalog) for s in source.sheets) if layout]
+    choice = sheets.choose(candidates, file_years, options.year)
+    if not choice.chosen:
         rule = "no_rows" if all(len(s.rows) <= 1 for s in source.sheets) else "no_header"
         return FileResult(name, [Problem(rule, name)])
-    sheet, layout = max(candidates, key=lambda c: (len(c[1].score_columns) + 3 * (c[1].kind == "long"),
-                                                    len(c[1].data_rows)))
-    result = FileResult(name, [])
-    if len(source.sheets) > 1:
-        result.notes.append(("etl.sheet_chosen", {"sheet": sheet.name, "count": len(source.sheets)}))
-    ctx = Context(name, catalog, options.index, options.year, sheet.name)
-    _settle_index(layout, ctx, result, name)
-    _settle_year(layout, ctx, result, name)
-    if any(p.severity == ERROR for p in result.problems):
-        return result
-    extraction = extract(layout, ctx)
-    result.problems.extend(extraction.problems)
-    if extraction.skipped_rows:
-        result.notes.append(("etl.rows_skipped", {"rows": ", ".join(f"{r} ({label})" for r, label
-                                                                     in extraction.skipped_rows)}))
-    frame = to_frame(extraction)
-    result.load = loader.FileLoad(frame, name, source.size, source.sha256, source.encoding, layout.kind,
-                                  sheet.name if source.kind != "csv" else None,
-                                  sum(p.severity == WARNING for p in result.problems))
+    result = FileResult(name, [], notes=list(choice.notes))
+    if len(source.sheets) > 1 and not choice.multi_year:
+        result.notes.append(("etl.sheet_chosen", {"sheet": choice.chosen[0].name, "count": len(source.sheets)}))
+    index = _settle_index(choice.chosen, options, catalog, result, name)
+    extractions = _extract_chosen(choice, index, file_years, options, catalog, result, name)
+    if extractions is not None:
+        for sheet in source.sheets:
+            sheet.rows = []  # the cells are no longer needed: free them before building the frame
+        result.load = _file_load(source, choice, extractions, result)
     return result
 
 
-def _settle_index(layout: Layout, ctx: Context, result: FileResult, name: str) -> None:
-    if layout.kind == "long":
-        return  # each row names its index, or --index applies to all
-    detected = detect_index(layout, ctx.catalog)
-    from_name = index_from_text(name, ctx.catalog)
-    if ctx.index:
-        if len(detected) == 1 and detected[0] != ctx.index:
-            result.problems.append(Problem("index_mismatch", name, ctx.sheet, value=detected[0],
-                                           params={"given": ctx.index}))
-        return
+def _extract_chosen(choice: sheets.Choice, index: str | None, file_years: list[int], options: LoadOptions,
+                    catalog: Catalog, result: FileResult, name: str) -> list[Extraction] | None:
+    """Records and problems of every chosen sheet (None when the year or index is already wrong)."""
+    extractions = []
+    for cand in choice.chosen:
+        ctx = Context(name, catalog, index, None, cand.layout.sheet.name)
+        _settle_year(cand, ctx, options, file_years, choice.multi_year, result, name)
+        if any(p.severity == ERROR for p in result.problems):
+            return None
+        extractions.append(extract(cand.layout, ctx))
+    for extraction in extractions:
+        result.problems.extend(extraction.problems)
+    _note_skipped(extractions, result)
+    for cand in choice.chosen:
+        _note_trailer(cand.layout, result, name)
+    return extractions
+
+
+def _file_load(source, choice: sheets.Choice, extractions: list[Extraction], result: FileResult) -> loader.FileLoad:
+    """The tidy frame plus what the load record keeps about the file and how it was read."""
+    frame = to_frame(Extraction([r for e in extractions for r in e.records]))
+    layout = choice.chosen[0].layout
+    kind = "long" if layout.kind == "long" else ("wide/pairs" if layout.kind == "pairs" else "wide")
+    if choice.multi_year:
+        kind += "/sheet-per-year"
+    sheet_names = ", ".join(c.name for c in choice.chosen) if source.kind != "csv" else None
+    return loader.FileLoad(frame, source.display_name, source.size, source.sha256, _encoding_label(source), kind,
+                           sheet_names, sum(p.severity == WARNING for p in result.problems))
+
+
+def _encoding_label(source) -> str | None:
+    """What we record about the text: encoding and, for CSVs, the delimiter."""
+    if source.kind != "csv":
+        return None
+    delimiter = source.sheets[0].info.get("delimiter")
+    return f"{source.encoding}; sep={delimiter}" if delimiter and delimiter != "," else source.encoding
+
+
+def _settle_index(chosen: list, options: LoadOptions, catalog: Catalog, result: FileResult, name: str) -> str | None:
+    """The index: from --index, else the score headers, else the file name, else the sheet/title."""
+    layouts = [c.layout for c in chosen]
+    if all(layout.kind == "long" for layout in layouts):
+        return options.index  # each row names its index, or --index applies to all
+    detected = sorted({i for layout in layouts for i in detect_index(layout, catalog)})
+    from_name = index_from_text(name, catalog)
+    titles = " ".join(t for layout in layouts for t in [layout.sheet.name or "", *layout.title_texts])
+    from_titles = index_from_text(titles, catalog)
+    sheet = layouts[0].sheet.name
+    if options.index:
+        stated = detected[0] if len(detected) == 1 else (from_name or from_titles if not detected else None)
+        if stated and stated != options.index:
+            result.problems.append(Problem("index_mismatch", name, sheet, value=stated, params={"given": options.index}))
+        return options.index
     if len(detected) == 1:
-        ctx.index = detected[0]
+        index = detected[0]
     elif from_name and (not detected or from_name in detected):
-        ctx.index = from_name
+        index = from_name
+    elif from_titles and (not detected or from_titles in detected):
+        index = from_titles
     else:
-        result.problems.append(Problem("index_undetected", name, ctx.sheet,
-                                       params={"candidates": ", ".join(detected) or "—"}))
-        return
-    result.notes.append(("etl.index_detected", {"index": ctx.index}))
+        result.problems.append(Problem("index_undetected", name, sheet, params={"candidates": ", ".join(detected) or "—"}))
+        return None
+    result.notes.append(("etl.index_detected", {"index": index}))
+    return index
 
 
-def _settle_year(layout: Layout, ctx: Context, result: FileResult, name: str) -> None:
-    if ctx.year is not None or "year" in layout.roles:
+def _settle_year(cand, ctx: Context, options: LoadOptions, file_years: list[int], multi_year: bool,
+                 result: FileResult, name: str) -> None:
+    """The edition year: --year (refused when the file says otherwise), a year column, the sheet
+    of a multi-year workbook, the file name, or the sheet's own title/header."""
+    layout = cand.layout
+    if options.year is not None:
+        stated = set(file_years) | ({cand.year} if cand.year else set())
+        if stated and options.year not in stated:
+            result.problems.append(Problem("year_contradicts_file", name, ctx.sheet, value=options.year,
+                                           params={"stated": ", ".join(str(y) for y in sorted(stated))}))
+        ctx.year = options.year
         return
-    years = years_in_text(name)
-    if len(years) == 1:
-        ctx.year = years[0]
+    if "year" in layout.roles:
+        return  # every row states its year
+    if multi_year:
+        ctx.year = cand.year
+        return
+    if len(file_years) == 1:
+        ctx.year = file_years[0]
         result.notes.append(("etl.year_detected", {"year": ctx.year}))
+        if cand.year is not None and cand.year != ctx.year:
+            result.problems.append(Problem("year_conflict", name, ctx.sheet, value=cand.year, severity=WARNING,
+                                           params={"source": cand.year_source, "year": ctx.year}))
+        return
+    if cand.year is not None:
+        ctx.year = cand.year
+        result.notes.append((f"etl.year_from_{cand.year_source}", {"year": ctx.year}))
+
+
+def _note_skipped(extractions: list[Extraction], result: FileResult) -> None:
+    """National rows and notes under the table, listed once (a multi-year workbook repeats them)."""
+    skipped = list(dict.fromkeys(item for e in extractions for item in e.skipped_rows))
+    if skipped:
+        result.notes.append(("etl.rows_skipped", {"rows": ", ".join(f"{r} ({label})" for r, label in skipped)}))
+    footnotes = sorted({row for e in extractions for row in e.footnotes})
+    if footnotes:
+        result.notes.append(("etl.footnotes_skipped", {"rows": _row_ranges(footnotes)}))
+
+
+def _note_trailer(layout: Layout, result: FileResult, name: str) -> None:
+    """Rows under a pairs table (the focal province repeated, its ranks) are not data: say so."""
+    rows = [r for r, cells in layout.trailer_rows if any(c not in (None, "") for c in cells)]
+    if rows:
+        result.problems.append(Problem("rows_below_table", name, layout.sheet.name, rows[0], severity=WARNING,
+                                       params={"rows": _row_ranges(rows)}))
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """[66, 67, 68, 70] -> '66–68, 70'."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def to_frame(extraction: Extraction) -> pd.DataFrame:
-    frame = pd.DataFrame(extraction.records, columns=loader.SCORE_COLUMNS + ["_row", "_col"])
+    frame = pd.DataFrame([r.as_tuple() for r in extraction.records], columns=list(Record.FIELDS))
     frame = frame.astype({"year": "int64", "value": "float64", "ci_low": "float64", "ci_high": "float64"})
     frame["rank"] = frame["rank"].astype("Int64")
     return frame
@@ -141,15 +227,27 @@ def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] |
     if not all(r.ok for r in results):
         return LoadOutcome("rejected", results)
     frame = pd.concat([r.load.frame for r in results], ignore_index=True)
+    if options.dry_run:
+        return LoadOutcome("dry-run", results, _dry_run_diffs(options, frame))
     con = dbmod.connect(options.db)
     try:
         diffs = loader.diff_scopes(con, frame)
-        if options.dry_run:
-            return LoadOutcome("dry-run", results, diffs)
         if all(d.status == "unchanged" for d in diffs):
             return LoadOutcome("unchanged", results, diffs)
         load_ids = loader.apply_loads(con, [r.load for r in results], loader.current_user(options.user))
         return LoadOutcome("loaded", results, diffs, load_ids)
+    finally:
+        con.close()
+
+
+def _dry_run_diffs(options: LoadOptions, frame: pd.DataFrame) -> list[loader.ScopeDiff]:
+    """A dry run only reads: a read-only connection (nothing, not even the schema check, is
+    written), and no database file is created when there is none yet."""
+    if not config.db_path(options.db).exists():
+        return loader.diff_scopes(None, frame)
+    con = dbmod.connect(options.db, read_only=True)
+    try:
+        return loader.diff_scopes(con, frame)
     finally:
         con.close()
 

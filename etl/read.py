@@ -1,25 +1,34 @@
-"""Bytes -> sheets of cells. Decoding, delimiter sniffing and workbook reading live here.
+"""Bytes -> sheets of cells. Limits, decoding, delimiter sniffing and workbook reading live here.
 
-Every cell of text is NFC-normalised. Each row keeps the 1-based row number the analyst
-sees in the file, so problems can point at it.
+Every cell of text is NFC-normalised and trimmed; trailing empty cells are dropped. Each row
+keeps the 1-based row number the analyst sees in the file, so problems can point at it. Files
+are checked against the limits in :mod:`etl.guards` before they are opened, and CSVs are read as
+a stream, so memory stays bounded on any input.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
-import zipfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl import encoding as enc
+from etl.guards import CellBudget, LimitExceeded, check_size, check_xls, check_zip
 from etl.problems import Problem
 from provindex.text import nfc
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 XLS_SUFFIXES = {".xls"}
+SNIFF_CHARS = 64 * 1024
+#: A CSV field longer than this is not a score table (csv's own default is 128 KB).
+MAX_FIELD_CHARS = 64 * 1024
+SHARED_TEXTS = 50_000
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
@@ -60,70 +69,54 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def read_source(path: Path, max_bytes: int, display_name: str | None = None) -> Source:
+def read_source(path: Path, max_bytes: int, display_name: str | None = None,
+                budget: CellBudget | None = None) -> Source:
     """Read a CSV or workbook into sheets, or raise :class:`ReadFailed` with the reason."""
     name = display_name or path.name
-    if not path.exists():
+    budget = budget or CellBudget()
+    if not path.is_file():
         raise ReadFailed(Problem("file_missing", name))
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ReadFailed(Problem("file_too_large", name, params={"size_mb": round(size / 2**20, 1),
-                                                                 "limit_mb": round(max_bytes / 2**20, 1)}))
-    if size == 0:
-        raise ReadFailed(Problem("empty_file", name))
-    size, sha = file_digest(path)
-    kind = detect_kind(path)
-    if kind == "xlsx":
-        sheets = read_xlsx(path, name)
-        return Source(path, name, size, sha, kind, None, sheets)
-    if kind == "xls":
-        sheets = read_xls(path, name)
-        return Source(path, name, size, sha, kind, None, sheets)
-    data = path.read_bytes()
-    text, encoding = decode_text(data, name)
-    sheet = parse_delimited(text)
-    sheet.info["encoding"] = encoding
-    return Source(path, name, size, sha, "csv", encoding, [sheet])
+    try:
+        check_size(path, max_bytes)
+        if path.stat().st_size == 0:
+            raise ReadFailed(Problem("empty_file", name))
+        size, sha = file_digest(path)
+        kind = detect_kind(path)
+        if kind == "xlsx":
+            check_zip(path)
+            return Source(path, name, size, sha, kind, None, read_xlsx(path, name, budget))
+        if kind == "xls":
+            check_xls(path)
+            return Source(path, name, size, sha, kind, None, read_xls(path, name, budget))
+        detected = enc.detect(path)
+        sheet = read_delimited(path, detected, name, budget)
+        return Source(path, name, size, sha, "csv", detected.label, [sheet])
+    except LimitExceeded as limit:
+        raise ReadFailed(Problem(limit.rule, name, params=limit.params)) from limit
+    except enc.EncodingRefused as refused:
+        raise ReadFailed(Problem(refused.rule, name, params=refused.params)) from refused
 
 
 def detect_kind(path: Path) -> str:
-    """By content first (a zip is a workbook, an OLE2 file is a legacy .xls), then by suffix."""
+    """By content, never by name: a zip is a workbook, an OLE2 file a legacy .xls, else text."""
     with open(path, "rb") as handle:
         head = handle.read(8)
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(_ZIP_MAGIC):
         return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(_OLE2_MAGIC):
         return "xls"
     return "csv"
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode by BOM, then strict UTF-8, then Windows-1258; NFC either way."""
-    if data.startswith(codecs.BOM_UTF8):
-        return nfc(data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")), "utf-8-sig"
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        try:
-            return nfc(data.decode("utf-16")), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise ReadFailed(Problem("undecodable", name, params={"detail": str(exc)})) from exc
-    if b"\x00" in data[:4096]:
-        raise ReadFailed(Problem("binary_file", name))
-    try:
-        return nfc(data.decode("utf-8", errors="strict")), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return nfc(data.decode("cp1258", errors="strict")), "windows-1258"
-    except UnicodeDecodeError as exc:
-        raise ReadFailed(Problem("undecodable", name, params={"detail": str(exc)})) from exc
-
-
 def sniff_delimiter(text: str) -> str:
-    """',', ';' or tab: the one that splits the first lines most consistently."""
+    """',', ';' or tab: the one that splits the first lines into the most consistent columns."""
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     best, best_score = ",", -1.0
     for delimiter in (",", ";", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
         if not counts or max(counts) < 2:
             continue
         common = max(set(counts), key=counts.count)
@@ -133,56 +126,129 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def parse_delimited(text: str) -> Sheet:
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def read_delimited(path: Path, detected: enc.Detected, name: str, budget: CellBudget) -> Sheet:
+    """Stream a delimited text file into a sheet (blank lines dropped, row numbers kept)."""
+    with open(path, "rb") as raw:
+        raw.seek(detected.skip)
+        sample = io.TextIOWrapper(raw, encoding=detected.codec, errors="strict", newline="").read(SNIFF_CHARS)
+    delimiter = sniff_delimiter(sample)
     rows: list[tuple[int, list]] = []
-    start = 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            rows.append((start, [cell.strip() for cell in cells]))
-        start = reader.line_num + 1
-    return Sheet(None, rows, {"delimiter": {"\t": "tab"}.get(delimiter, delimiter)})
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    with open(path, "rb") as raw:
+        raw.seek(detected.skip)
+        text = io.TextIOWrapper(raw, encoding=detected.codec, errors="strict", newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        start = 1
+        shared: dict[str, str] = {}
+        try:
+            for cells in reader:
+                if any(cell.strip() for cell in cells):
+                    kept = _trim([_shared(nfc(cell.strip()), shared) for cell in cells])
+                    budget.spend(len(kept))
+                    rows.append((start, kept))
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise ReadFailed(Problem("not_tabular", name, row=reader.line_num, params={"detail": str(exc)[:120]}))
+    label = {"\t": "tab"}.get(delimiter, delimiter)
+    return Sheet(None, rows, {"delimiter": label, "encoding": detected.label})
 
 
-def read_xlsx(path: Path, name: str) -> list[Sheet]:
+def _shared(text: str, shared: dict[str, str]) -> str:
+    """One object per repeated label ("PCI", "vn63", a province name): a long-layout file repeats
+    them on every row. Short numbers (years, codes, ranks) repeat too; longer ones (scores) are
+    mostly unique and are not kept in the table, which stays bounded."""
+    if not text or (len(text) > 4 and text[0].isdigit()) or len(shared) >= SHARED_TEXTS:
+        return text
+    return shared.setdefault(text, text)
+
+
+def _trim(cells: list) -> list:
+    """Without trailing empty cells (Excel pads rows to the sheet's width)."""
+    end = len(cells)
+    while end and (cells[end - 1] is None or cells[end - 1] == ""):
+        end -= 1
+    return cells[:end] if end != len(cells) else cells
+
+
+def _cell(value):
+    if isinstance(value, str):
+        return nfc(value.strip())
+    return value
+
+
+def read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
+    with warnings.catch_warnings():
+        # "Unknown extension is not supported": Excel features we do not read (slicers, …), not a problem
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return _read_xlsx(path, name, budget)
+
+
+def _read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadFailed(Problem("corrupt_workbook", name, params={"detail": str(exc)[:120]})) from exc
+    except LimitExceeded:
+        raise
+    except Exception as exc:  # corrupt or foreign zips raise many unrelated types
+        raise ReadFailed(Problem("corrupt_workbook", name, params={"detail": _short(exc)})) from exc
     sheets = []
     try:
         for worksheet in workbook.worksheets:
             rows = []
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                cells = [nfc(v.strip()) if isinstance(v, str) else v for v in values]
-                if any(c not in (None, "") for c in cells):
+                cells = _trim([_cell(v) for v in values])
+                if cells:
+                    budget.spend(len(cells))
                     rows.append((number, cells))
             sheets.append(Sheet(worksheet.title, rows))
+    except LimitExceeded:
+        raise
+    except Exception as exc:  # a truncated part shows up only while iterating
+        raise ReadFailed(Problem("corrupt_workbook", name, params={"detail": _short(exc)})) from exc
     finally:
         workbook.close()
     return sheets
 
 
-def read_xls(path: Path, name: str) -> list[Sheet]:
+def read_xls(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
     import xlrd
 
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd raises many unrelated types on corrupt files
-        raise ReadFailed(Problem("corrupt_workbook", name, params={"detail": str(exc)[:120]})) from exc
+        raise ReadFailed(Problem("corrupt_workbook", name, params={"detail": _short(exc)})) from exc
     sheets = []
     try:
         for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
+            try:
+                sheet = book.sheet_by_index(index)
+            except Exception as exc:  # a sheet cut off by truncation
+                raise ReadFailed(Problem("corrupt_workbook", name, params={"detail": _short(exc)})) from exc
             rows = []
             for r in range(sheet.nrows):
-                cells = [nfc(v.strip()) if isinstance(v, str) else v for v in sheet.row_values(r)]
-                if any(c not in (None, "") for c in cells):
+                cells = _trim([_xls_value(v, t, xlrd) for v, t in zip(sheet.row_values(r), sheet.row_types(r))])
+                if cells:
+                    budget.spend(len(cells))
                     rows.append((r + 1, cells))
             sheets.append(Sheet(sheet.name, rows))
+            book.unload_sheet(index)
     finally:
         book.release_resources()
     return sheets
+
+
+def _xls_value(value, ctype: int, xlrd):
+    """xlrd stores an error cell as its numeric code: show it as Excel does, never as a number."""
+    if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERROR")
+    if ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    return _cell(value)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:120]

@@ -1,0 +1,87 @@
+"""Loading every shared official workbook: wall time and peak memory per file, each in a fresh
+process and a fresh database (``python -m bench --only import``; needs ../shared/realdata).
+
+Also measures the hostile inputs the importer must refuse cheaply (a 45 MB file of one-character
+cells, a 300 MB zip bomb) and a long-layout file at the 2 million cell budget.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURED = ("import resource, sys\n"
+            "from etl.cli import main\n"
+            "code = main(sys.argv[1:])\n"
+            "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            "sys.exit(code)\n")
+
+
+def measure(*args: str) -> dict:
+    """One ``python -m etl`` run in a child process: exit code, wall seconds, peak RSS (MB)."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", MEASURED, *map(str, args)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=600)
+    seconds = time.perf_counter() - started
+    line = [entry for entry in result.stderr.splitlines() if entry.startswith("MAXRSS_KB")][-1]
+    return {"exit": result.returncode, "seconds": round(seconds, 2), "peak_mb": round(int(line.split()[1]) / 1024, 1)}
+
+
+def shared_workbooks() -> list[Path]:
+    sys.path.insert(0, str(ROOT))
+    from provindex.config import shared_realdata
+
+    realdata = shared_realdata()
+    if realdata is None:
+        return []
+    folders = ("pci_official_xls_mdtrinh", "papi_official_xlsx_mdtrinh")
+    return sorted(p for f in folders for p in (realdata / f).iterdir() if p.suffix in (".xls", ".xlsx"))
+
+
+def hostile_inputs(folder: Path) -> dict[str, Path]:
+    tiny = folder / "tiny_cells.csv"
+    line = (",".join(["1"] * 500) + "\n").encode()
+    with open(tiny, "wb") as handle:
+        for _ in range(45 * 1024 * 1024 // len(line)):
+            handle.write(line)
+    bomb = folder / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(300):
+                member.write(b" " * (1 << 20))
+    budget = folder / "long_at_cell_budget.csv"
+    with open(budget, "w", encoding="utf-8") as handle:
+        handle.write("index,year,unit_set,unit_code,component,value,rank\n")
+        for i in range(285_000):
+            handle.write(f"PCI,{2005 + i % 20},vn63,{(i // 20) % 63 + 1:02d},PCI:TRANSPARENCY,{(i % 997) / 100:.6f},"
+                         f"{i % 63 + 1}\n")
+    return {"tiny_cells_45MB.csv": tiny, "zip_bomb_300MB.xlsx": bomb, "long_2M_cells.csv": budget}
+
+
+def run() -> dict:
+    files = shared_workbooks()
+    report: dict = {"command": "python -m bench --only import  (each file: python -m etl load FILE --db NEW_FILE)",
+                    "workbooks": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for number, path in enumerate(files):
+            report["workbooks"][path.name] = measure("load", path, "--db", folder / f"w{number}.duckdb", "--json")
+        if files:
+            figures = list(report["workbooks"].values())
+            report["all_loaded"] = all(f["exit"] == 0 for f in figures)
+            report["total_seconds"] = round(sum(f["seconds"] for f in figures), 1)
+            report["median_seconds"] = statistics.median(f["seconds"] for f in figures)
+            report["max_peak_mb"] = max(f["peak_mb"] for f in figures)
+        else:
+            report["skipped"] = "../shared/realdata is absent"
+        report["hostile"] = {name: measure("load", path, "--db", folder / "hostile.duckdb", "--json")
+                             for name, path in hostile_inputs(folder).items()}
+    report["memory_budget_mb"] = 500
+    return report

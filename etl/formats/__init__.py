@@ -1,0 +1,1 @@
+"""Recognisers of official layout *shapes* (never of particular files or years)."""

@@ -1,0 +1,187 @@
+"""Header text -> meaning: role columns, component columns, numbered prefixes.
+
+Published tables label the same column many ways: "Sub-Index 3: Transparency", "CSTP3",
+"Chỉ số thành phần 3", "2.1: Access to Information", "Chỉ số PCI 2007 đã có trọng số",
+"PCI 2013 ranking". We try a few *variants* of each header (without the year, without a
+bracketed remark, without the index name) against the catalogue, and read a leading number as a
+*position* whose meaning comes from data (``component_positions.csv`` and
+``papi_subdimension_map.csv``), per period — never from code branches on the year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from provindex import config
+from provindex.catalog import Catalog
+from provindex.text import fold, nfc, strip_accents
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: A leading number, optionally after a word that announces a numbered component. Applied to the
+#: lower-case text without diacritics, so "Chỉ số thành phần 3" and "CHI SO THANH PHAN 3" meet.
+_POSITION = re.compile(
+    r"^(?P<kw>sub[\s_-]*index|sub[\s_-]*dimension|dimension|chi so thanh phan|chi so tp|cstp|chi so|"
+    r"noi dung thanh phan|noi dung|linh vuc|tieu chi|thanh phan|component|field|area)?"
+    r"\s*(?P<pos>\d{1,2}(?:\.\d{1,2})?)(?P<sep>\s*[:.)_\]–-]\s*|\s+|$)(?P<rest>.*)$")
+#: Words naming an index inside a header ("PCI 2013 ranking", "Thứ hạng PCI 2009").
+_INDEX_WORDS = re.compile(r"\b(pci|papi|par index|sipas|chi so cchc)\b")
+
+
+@dataclass(frozen=True)
+class HeaderParts:
+    """A header split into an optional position ("3", "2.1") and the name after it."""
+
+    position: str | None
+    name: str
+
+
+def clean(text) -> str:
+    """Whitespace collapsed (line breaks inside Excel headers), NFC; numbers shown without '.0'."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    return " ".join(nfc(str(text)).split())
+
+
+@lru_cache(maxsize=20000)
+def split_position(text: str) -> HeaderParts:
+    """'Sub-Index 3: Transparency' -> ('3', 'Transparency'); a bare '2019' or '3' is not a position."""
+    plain = " ".join(strip_accents(clean(text)).lower().split())
+    match = _POSITION.match(plain)
+    if not match:
+        return HeaderParts(None, text)
+    keyword, position, sep, rest = match.group("kw"), match.group("pos"), match.group("sep"), match.group("rest")
+    if not keyword and "." not in position and (not rest or not sep.strip()):
+        return HeaderParts(None, text)  # "3" or "3 tỉnh": a number, not a numbered header
+    return HeaderParts(position, rest.strip())
+
+
+@lru_cache(maxsize=20000)
+def variants(text: str) -> tuple[tuple[str, bool], ...]:
+    """Folded spellings to try, best first, each with a flag 'the index name was removed'."""
+    text = clean(text)
+    bases = [text]
+    parts = split_position(text)
+    if parts.position and parts.name:
+        bases.append(parts.name)
+    out: list[tuple[str, bool]] = []
+    for base in bases:
+        no_year = _YEAR.sub(" ", base)
+        no_brackets = _BRACKETS.sub(" ", base)
+        both = _BRACKETS.sub(" ", no_year)
+        for candidate in (base, no_year, no_brackets, both):
+            out.append((fold(candidate), False))
+        out.append((_INDEX_WORDS.sub(" ", fold(both)).strip(), True))
+    seen, unique = set(), []
+    for key, stripped in out:
+        key = " ".join(key.split())
+        if key and key not in seen:
+            seen.add(key)
+            unique.append((key, stripped))
+    return tuple(unique)
+
+
+def years_in(text: str) -> set[int]:
+    return {int(y) for y in _YEAR.findall(clean(text))}
+
+
+@lru_cache(maxsize=1)
+def _position_table() -> pd.DataFrame:
+    frame = pd.read_csv(config.REFERENCE_DIR / "component_positions.csv", dtype={"position": str})
+    return frame.astype({"first_year": "Int64", "last_year": "Int64"})
+
+
+class PositionMap:
+    """Numbered components per index and period: ('PAPI', 2011, '2.1') -> 'PAPI:D2.2'."""
+
+    def __init__(self, catalog: Catalog):
+        papi = catalog.papi_subdimension_map.assign(index="PAPI")
+        table = pd.concat([_position_table(), papi], ignore_index=True)
+        self.rows = [(r["index"], r["first_year"], r["last_year"], str(r["position"]), r["component"])
+                     for r in table.to_dict("records")]
+        self.positions = {r[3] for r in self.rows}
+
+    def component(self, index: str | None, year: int | None, position: str) -> str | None:
+        if index is None or year is None:
+            return None
+        for idx, first, last, pos, code in self.rows:
+            if idx == index and pos == position and _in(year, first, last):
+                return code
+        return None
+
+    def known(self, position: str) -> bool:
+        return position in self.positions
+
+
+def _in(year: int, first, last) -> bool:
+    if first is not None and not pd.isna(first) and year < int(first):
+        return False
+    return last is None or pd.isna(last) or year <= int(last)
+
+
+@lru_cache(maxsize=4)
+def position_map(catalog: Catalog) -> PositionMap:
+    return PositionMap(catalog)
+
+
+@dataclass
+class ColumnMeaning:
+    """How one score column was resolved for an (index, year)."""
+
+    code: str | None
+    text: str  # the header text that decided
+    candidates: tuple[str, ...] = ()
+    #: (label text, code its name means) when a numbered header's name disagrees with its number
+    conflict: tuple[str, str] | None = None
+    #: True when the number decided and the words after it name nothing we know (a new wording)
+    unverified: bool = False
+
+
+def name_candidates(text: str, catalog: Catalog, index: str | None, year: int | None) -> list[str]:
+    """Components a header's *name* may mean (first variant that matches anything wins)."""
+    resolver = catalog.component_resolver
+    for key, _ in variants(text):
+        codes = resolver.candidates(key, index, year)
+        if codes:
+            return codes
+    return []
+
+
+def resolve_column(texts: list[str], catalog: Catalog, index: str | None, year: int | None) -> ColumnMeaning:
+    """The component of a score column from its header texts (lowest header row first).
+
+    A number in the header ("2.1: …") is read through the position map of that index and year
+    and wins over the words after it: PAPI's 2011–2017 files print 2018-era names over the older
+    sub-dimensions, and the number is what they got right. The disagreement is reported.
+    """
+    positions = position_map(catalog)
+    by_position: tuple[str, str] | None = None
+    by_name: list[tuple[str, list[str]]] = []
+    for text in texts:
+        parts = split_position(text)
+        if parts.position and by_position is None:
+            code = positions.component(index, year, parts.position)
+            if code:
+                by_position = (text, code)
+        codes = name_candidates(text, catalog, index, year)
+        if codes:
+            by_name.append((text, codes))
+    if by_position:
+        text, code = by_position
+        for label, codes in by_name:
+            if len(codes) == 1 and codes[0] != code:
+                return ColumnMeaning(code, text, (code,), conflict=(label, codes[0]))
+        unverified = not by_name and bool(fold(split_position(text).name))
+        return ColumnMeaning(code, text, (code,), unverified=unverified)
+    unique = [(t, c) for t, c in by_name if len(c) == 1]
+    if unique:
+        return ColumnMeaning(unique[0][1][0], unique[0][0], tuple(unique[0][1]))
+    if by_name:
+        return ColumnMeaning(None, by_name[0][0], tuple(by_name[0][1]))
+    return ColumnMeaning(None, texts[0] if texts else "")

@@ -1,0 +1,69 @@
+"""Reading single cells: missing markers, numbers in either decimal convention, formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from provindex.text import fold
+
+MISSING_MARKERS = {"", "-", "–", "—", "n/a", "na", "nan", "..", "...", "…", "x", "null", "none", "không có"}
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
+_FOLDED_MISSING = frozenset(fold(m) for m in MISSING_MARKERS)
+
+
+def is_missing(cell) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, float) and math.isnan(cell):
+        return True
+    return isinstance(cell, str) and fold(cell) in _FOLDED_MISSING and not any(ch.isdigit() for ch in cell)
+
+
+def parse_number(cell) -> float | None:
+    """A score from a cell: numbers, '7,25', '7.25', '85,5%', '1.234,5'. None if not a number."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        return float(cell) if math.isfinite(cell) else None
+    if not isinstance(cell, str):
+        return None
+    text = cell.strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    if not _NUMBER.match(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def is_number(cell) -> bool:
+    return not is_missing(cell) and parse_number(cell) is not None
+
+
+def parse_year(cell) -> int | None:
+    value = parse_number(cell) if not isinstance(cell, (dt.date, dt.datetime)) else cell.year
+    if value is None or value != int(value) or not 2000 <= value <= 2100:
+        return None
+    return int(value)
+
+
+def parse_rank(cell) -> int | None:
+    value = parse_number(cell)
+    if value is None or value != int(value) or value < 1:
+        return None
+    return int(value)
+
+
+def looks_like_formula(text) -> bool:
+    """Text that a spreadsheet would execute (CWE-1236): '=HYPERLINK(...)', '+cmd', '@SUM'."""
+    if not isinstance(text, str) or not text or not text.startswith(FORMULA_PREFIXES):
+        return False
+    return parse_number(text) is None and not is_missing(text)
