@@ -16,10 +16,10 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURED = ("import resource, sys\n"
+MEASURED = ("import sys\nfrom etl.guards import peak_rss_kb\n"
             "from etl.cli import main\n"
             "code = main(sys.argv[1:])\n"
-            "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            "print('MAXRSS_KB', peak_rss_kb(), file=sys.stderr)\n"
             "sys.exit(code)\n")
 
 

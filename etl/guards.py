@@ -81,3 +81,22 @@ class CellBudget:
         self.used += cells
         if self.used > self.limit:
             raise LimitExceeded("too_many_cells", limit=f"{self.limit:,}".replace(",", "."))
+
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process image, in KiB.
+
+    Read from /proc (VmHWM), not ``ru_maxrss``: Linux carries ``ru_maxrss`` across ``exec``, so a
+    child started from a large parent (a test runner holding a statistics stack) would report the
+    parent's size. Falls back to ``ru_maxrss`` where /proc is absent.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -1,6 +1,6 @@
 """Limits, crashes and the audit trail of a load (issue 3).
 
-- peak memory (ru_maxrss of a child process) stays under 500 MB on hostile inputs;
+- peak memory (VmHWM of a child process) stays under 500 MB on hostile inputs;
 - kill -9 in the middle of a large load leaves the database opening cleanly with the previous data;
 - --dry-run reports new years, replaced values (old -> new) and unchanged years, writing nothing;
 - every load records file name, size, sha256, detected encoding and layout, sheet, user and time.
@@ -24,10 +24,10 @@ from corpus import PCI_HEADER, csv_text, encoded, pci_rows, write_bytes, xlsx, z
 from provindex import db as dbmod
 
 MEMORY_BUDGET_MB = 500
-_MEASURED = ("import resource, sys\n"
+_MEASURED = ("import sys\nfrom etl.guards import peak_rss_kb\n"
              "from etl.cli import main\n"
              "code = main(sys.argv[1:])\n"
-             "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+             "print('MAXRSS_KB', peak_rss_kb(), file=sys.stderr)\n"
              "sys.exit(code)\n")
 
 
