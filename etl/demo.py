@@ -35,6 +35,7 @@ YEARS = {"PCI": (2006, 2025), "PAPI": (2011, 2025), "PAR": (2012, 2025), "SIPAS"
 LAST_VN63_YEAR = 2024
 PCI_TOP_ONLY_FROM = 2023
 PCI_TOP_N = 30
+LAST_KNOWN_PCI_WEIGHTS_YEAR = 2016
 AR_RHO = 0.4
 
 #: (start level, trend per year, between-unit SD, within-unit SD, rounding) per component.
@@ -336,7 +337,9 @@ class DemoGenerator:
             table[component] = table[component].clip(spec["scale_min"], spec["scale_max"]).round(PARAMS[component][4])
         composite = self.catalog.composite(index)
         if index == "PCI":
-            weights = self.catalog.weights_for(composite, year) or self.catalog.weights_for(composite, 2016)
+            # Later PCI weights are not published in our catalogue: the demo assumes the last known ones.
+            weights = self.catalog.weights_for(composite, year) or \
+                self.catalog.weights_for(composite, LAST_KNOWN_PCI_WEIGHTS_YEAR)
             total = 10 * sum(w * table[c] for c, w in weights.items() if c in table)
             table[composite] = total.round(2)
         elif index == "PAPI":
