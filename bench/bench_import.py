@@ -44,25 +44,34 @@ def shared_workbooks() -> list[Path]:
     return sorted(p for f in folders for p in (realdata / f).iterdir() if p.suffix in (".xls", ".xlsx"))
 
 
-def hostile_inputs(folder: Path) -> dict[str, Path]:
-    tiny = folder / "tiny_cells.csv"
+def tiny_cells_csv(path: Path, megabytes: int = 45) -> Path:
+    """Tens of millions of one-character cells: the cell budget must stop the reading."""
     line = (",".join(["1"] * 500) + "\n").encode()
-    with open(tiny, "wb") as handle:
-        for _ in range(45 * 1024 * 1024 // len(line)):
+    with open(path, "wb") as handle:
+        for _ in range(megabytes * 1024 * 1024 // len(line)):
             handle.write(line)
+    return path
+
+
+def cell_budget_csv(path: Path) -> Path:
+    """A long-layout file just under the 2 million cell budget (rejected for its duplicate keys)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("index,year,unit_set,unit_code,component,value,rank\n")
+        for i in range(285_000):
+            handle.write(f"PCI,{2005 + i % 20},vn63,{(i // 20) % 63 + 1:02d},PCI:TRANSPARENCY,{(i % 997) / 100:.6f},"
+                         f"{i % 63 + 1}\n")
+    return path
+
+
+def hostile_inputs(folder: Path) -> dict[str, Path]:
     bomb = folder / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         with archive.open("xl/worksheets/sheet1.xml", "w") as member:
             for _ in range(300):
                 member.write(b" " * (1 << 20))
-    budget = folder / "long_at_cell_budget.csv"
-    with open(budget, "w", encoding="utf-8") as handle:
-        handle.write("index,year,unit_set,unit_code,component,value,rank\n")
-        for i in range(285_000):
-            handle.write(f"PCI,{2005 + i % 20},vn63,{(i // 20) % 63 + 1:02d},PCI:TRANSPARENCY,{(i % 997) / 100:.6f},"
-                         f"{i % 63 + 1}\n")
-    return {"tiny_cells_45MB.csv": tiny, "zip_bomb_300MB.xlsx": bomb, "long_2M_cells.csv": budget}
+    return {"tiny_cells_45MB.csv": tiny_cells_csv(folder / "tiny_cells.csv"), "zip_bomb_300MB.xlsx": bomb,
+            "long_2M_cells.csv": cell_budget_csv(folder / "long_at_cell_budget.csv")}
 
 
 def run() -> dict:

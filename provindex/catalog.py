@@ -158,6 +158,10 @@ class Catalog:
             found.setdefault((row["index"], row["component"]), []).append((int(row["year"]), row["kind"]))
         return found
 
+    def break_years(self, index: str, component: str) -> list[int]:
+        """Years where the component's series is cut (every break kind except coverage)."""
+        return sorted({year for key in ((index, "*"), (index, component)) for year, _ in self._break_years.get(key, ())})
+
     def comparable(self, index: str, component: str, year_from: int, year_to: int,
                    ignore_kinds: tuple[str, ...] = ()) -> bool:
         """True when no methodology/weights/units break lies in (year_from, year_to] (fast path of breaks_between)."""

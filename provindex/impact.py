@@ -167,11 +167,6 @@ def _index_scores(scores: pd.DataFrame, index: str) -> pd.DataFrame:
     return scores[(scores["index"] == index) & (scores["unit_set"] == "vn63")]
 
 
-def _break_years(catalog: Catalog, index: str, component: str) -> list[int]:
-    frame = catalog.breaks_for(index, component)
-    return sorted(int(y) for y in frame.loc[frame["kind"] != "coverage", "year"])
-
-
 def _segments(years: list[int], breaks: list[int]) -> list[list[int]]:
     segments: list[list[int]] = []
     for year in sorted(years):
@@ -205,7 +200,7 @@ def build_design(scores: pd.DataFrame, actions: pd.DataFrame, *, outcome: str, a
     wide = _wide(scores, outcome)
     reasons: list[tuple[str, dict]] = []
     notes: list[tuple[str, dict]] = []
-    breaks = _break_years(catalog, index, outcome)
+    breaks = catalog.break_years(index, outcome)
     registered = registered_targets(actions, action_type, targets)
     if wide.empty:
         raise ImpactError("impact.error.no_scores", outcome=outcome)
@@ -280,7 +275,7 @@ def build_design(scores: pd.DataFrame, actions: pd.DataFrame, *, outcome: str, a
         other = _wide(scores, code)
         if other.empty or not set(years) <= set(int(y) for y in other.columns):
             continue
-        if any(years[0] < b <= years[-1] for b in _break_years(catalog, index, code)):
+        if any(years[0] < b <= years[-1] for b in catalog.break_years(index, code)):
             skipped.append(code)
             continue
         values = other.reindex(index=frame["unit_code"], columns=years)

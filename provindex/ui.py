@@ -49,21 +49,28 @@ class PageContext:
 
 # -- data access (cached per database version; short read-only connections) --------------
 @st.cache_data(max_entries=4, show_spinner=False)
-def _load_database(path: str, version: str) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+def _load_database(path: str, version: str) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame, str]:
     con = dbmod.connect(path, read_only=True)
     try:
-        return queries.current_scores(con), queries.meta(con), queries.actions(con)
+        return (queries.current_scores(con), queries.meta(con), queries.actions(con), queries.action_targets(con),
+                queries.register_version(con))
     finally:
         con.close()
 
 
-def load_data() -> tuple[pd.DataFrame, dict, pd.DataFrame]:
-    """Current scores, meta and the action register; empty frames when there is no database yet."""
+def _read_all() -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame, str]:
+    """Everything the pages read, in one connection per database version (empty before any database)."""
     path = config.db_path()
     if not path.exists():
         empty = pd.DataFrame(columns=["index", "year", "unit_set", "unit_code", "component", "value", "rank"])
-        return empty, {}, pd.DataFrame(columns=["action_id", "unit_code", "year", "action_type"])
+        return (empty, {}, pd.DataFrame(columns=["action_id", "unit_code", "year", "action_type"]),
+                pd.DataFrame(columns=["action_id", "index", "component"]), "-")
     return _load_database(str(path), dbmod.data_version(path))
+
+
+def load_data() -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Current scores, meta and the action register; empty frames when there is no database yet."""
+    return _read_all()[:3]
 
 
 # -- URL state -------------------------------------------------------------------------------
@@ -100,12 +107,6 @@ def _valid_unit(catalog: Catalog, unit_set: str, code: str) -> tuple[str, str | 
     return fallback, None
 
 
-def _sync_url(lang: str, year: int, unit: str) -> None:
-    wanted = {"lang": lang, "year": str(year), "unit": unit}
-    if {k: st.query_params.get(k) for k in wanted} != wanted:
-        st.query_params.update(wanted)
-
-
 # -- page frame ------------------------------------------------------------------------------
 def page_setup(page_key: str) -> PageContext:
     """Sidebar filters, labels and guards shared by every page. Stops the run on an empty database."""
@@ -133,7 +134,8 @@ def page_setup(page_key: str) -> PageContext:
         unit = st.selectbox(t("ui.unit", lang), codes, key="pv_unit",
                             format_func=lambda c: catalog.unit_name(unit_set, c, lang))
         st.caption(t("ui.unit_set_caption", lang, unit_set=unit_set, n=len(codes)))
-    _sync_url(lang, year, unit)
+    for key, value in (("lang", lang), ("year", year), ("unit", unit)):
+        _publish(key, value)
     context = PageContext(lang, int(year), unit_set, unit, scores, meta, catalog, actions)
     if context.is_demo:
         st.warning(t("ui.demo_banner", lang), icon=":material/warning:")
@@ -439,19 +441,9 @@ def warm_impact() -> bool:
     return True
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _load_register(path: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    con = dbmod.connect(path, read_only=True)
-    try:
-        return queries.actions(con), queries.action_targets(con), queries.register_version(con)
-    finally:
-        con.close()
-
-
 def load_register() -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """Current register, pre-registered targets and the register version (cached per database version)."""
-    path = config.db_path()
-    return _load_register(str(path), dbmod.data_version(path))
+    """Current register, pre-registered targets and the register version (read with the scores)."""
+    return _read_all()[2:]
 
 
 @dataclass

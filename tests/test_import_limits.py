@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from bench.bench_import import cell_budget_csv, tiny_cells_csv
 from conftest import ROOT, cli, content_fingerprint, file_sha
 from corpus import PCI_HEADER, csv_text, encoded, pci_rows, write_bytes, xlsx, zip_bomb
 from provindex import db as dbmod
@@ -39,19 +40,10 @@ def run_measured(*args: str, env: dict | None = None) -> tuple[int, str, float]:
     return result.returncode, result.stderr, int(line.split()[1]) / 1024
 
 
-def _tiny_cells_csv(path, megabytes: int = 45):
-    """Tens of millions of one-character cells: the cell budget must stop the reading."""
-    line = (",".join(["1"] * 500) + "\n").encode()
-    with open(path, "wb") as handle:
-        for _ in range(megabytes * 1024 * 1024 // len(line)):
-            handle.write(line)
-    return path
-
-
 @pytest.mark.parametrize("kind", ["tiny_cells", "zip_bomb", "one_giant_line"])
 def test_peak_memory_stays_bounded_on_hostile_input(tmp_path, kind):
     if kind == "tiny_cells":
-        path, rule = _tiny_cells_csv(tmp_path / "pci_2020.csv"), "too_many_cells"
+        path, rule = tiny_cells_csv(tmp_path / "pci_2020.csv"), "too_many_cells"
     elif kind == "zip_bomb":
         path, rule = zip_bomb(tmp_path / "pci_2020.xlsx", megabytes=300), "zip_bomb"
     else:
@@ -78,12 +70,7 @@ def test_peak_memory_of_a_large_valid_load(tmp_path, demo_db):
 def test_peak_memory_at_the_cell_budget(tmp_path):
     """A long-layout file just under the 2 million cell budget: every row is read, validated and
     (here) rejected for its duplicates — the most memory any accepted-size input can take."""
-    path = tmp_path / "long.csv"
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("index,year,unit_set,unit_code,component,value,rank\n")
-        for i in range(285_000):
-            handle.write(f"PCI,{2005 + i % 20},vn63,{(i // 20) % 63 + 1:02d},PCI:TRANSPARENCY,{(i % 997) / 100:.6f},"
-                         f"{i % 63 + 1}\n")
+    path = cell_budget_csv(tmp_path / "long.csv")
     code, err, peak = run_measured("load", path, "--db", tmp_path / "x.duckdb", "--json")
     assert code == 1
     assert peak < MEMORY_BUDGET_MB, f"{peak:.0f} MB"
