@@ -45,7 +45,22 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def normalise_lang(lang: str | None) -> str:
+    """A supported language code: ``lang`` when known, else the default (Vietnamese)."""
     return lang if lang in LANGS else DEFAULT_LANG
+
+
+def lang_column(field: str, lang: str) -> str:
+    """The column holding ``field`` in ``lang``: ``lang_column("short", "en") == "short_en"``.
+
+    Catalogue tables carry every label twice (``name_vi``/``name_en``, ``note_vi``/``note_en``…);
+    this is the one place that picks the language's column (Vietnamese for anything but English).
+    """
+    return f"{field}_en" if normalise_lang(lang) == "en" else f"{field}_vi"
+
+
+def localized(row, field: str, lang: str):
+    """``row[field_<lang>]`` for a mapping, Series or namedtuple-like row (see :func:`lang_column`)."""
+    return row[lang_column(field, lang)]
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
