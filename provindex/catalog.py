@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from provindex import config, schema
-from provindex.db import read_reference_csv
+from provindex.reference import read_reference_csv
 from provindex.text import fold, unit_key
 
 UNIT_SETS = ("vn63", "vn34")

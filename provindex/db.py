@@ -6,16 +6,15 @@ loader can take the single-writer lock between page runs (see docs/ARCHITECTURE.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
-import pandas as pd
 
 from provindex import config, schema
+from provindex.reference import read_reference_csv, reference_digest
 from provindex.errors import DatabaseBusy, DatabaseMissing
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
@@ -89,26 +88,6 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: schema.Table) ->
     for column in table.columns:
         if column.name not in present:
             con.execute(f"ALTER TABLE {schema.quote(table.name)} ADD COLUMN {schema.quote(column.name)} {column.type}")
-
-
-def reference_digest(reference_dir: Path = config.REFERENCE_DIR) -> str:
-    """Hash of every reference CSV, so a changed catalogue is reloaded exactly once."""
-    digest = hashlib.sha256()
-    for table in schema.TABLES:
-        if table.reference_csv:
-            digest.update(table.reference_csv.encode())
-            digest.update((reference_dir / table.reference_csv).read_bytes())
-    return digest.hexdigest()
-
-
-def read_reference_csv(table: schema.Table, reference_dir: Path = config.REFERENCE_DIR) -> pd.DataFrame:
-    """A reference CSV as text columns in the declared order (empty cells -> None)."""
-    frame = pd.read_csv(reference_dir / table.reference_csv, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = set(table.column_names()) - set(frame.columns)
-    if missing:
-        raise ValueError(f"{table.reference_csv} lacks columns {sorted(missing)}")
-    frame = frame[table.column_names()]
-    return frame.astype(object).where(frame != "", None)
 
 
 def sync_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = config.REFERENCE_DIR) -> bool:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from provindex import config, schema
-from provindex.db import read_reference_csv
+from provindex.reference import read_reference_csv
 
 DEFAULT_LEAD_DAYS = 90
 BIN = 5

@@ -394,7 +394,7 @@ def _finish(ctx: _Context, fields: dict) -> ImpactResult:
 
 
 def _mechanical(ctx: _Context) -> bool:
-    from provindex.db import read_reference_csv
+    from provindex.reference import read_reference_csv
     from provindex import schema, config
 
     links = read_reference_csv(schema.TABLE_BY_NAME["mechanical_link"], config.REFERENCE_DIR)
