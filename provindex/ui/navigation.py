@@ -1,5 +1,8 @@
-"""The pages of the dashboard, declared once: the entry point builds its navigation from this list
-and the tests run every page from it (a new page is one new line here)."""
+"""The pages of the dashboard, declared once.
+
+The entry point builds its navigation from this list and the tests run every page from it, so a new
+page is one new line here.
+"""
 
 from __future__ import annotations
 
