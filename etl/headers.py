@@ -16,7 +16,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from provindex import config
 from provindex.catalog import Catalog
 from provindex.text import fold, nfc, strip_accents
 
@@ -91,18 +90,12 @@ def years_in(text: str) -> set[int]:
     return {int(y) for y in _YEAR.findall(clean(text))}
 
 
-@lru_cache(maxsize=1)
-def _position_table() -> pd.DataFrame:
-    frame = pd.read_csv(config.REFERENCE_DIR / "component_positions.csv", dtype={"position": str})
-    return frame.astype({"first_year": "Int64", "last_year": "Int64"})
-
-
 class PositionMap:
     """Numbered components per index and period: ('PAPI', 2011, '2.1') -> 'PAPI:D2.2'."""
 
     def __init__(self, catalog: Catalog):
         papi = catalog.papi_subdimension_map.assign(index="PAPI")
-        table = pd.concat([_position_table(), papi], ignore_index=True)
+        table = pd.concat([catalog.component_positions, papi], ignore_index=True)
         self.rows = [(r["index"], r["first_year"], r["last_year"], str(r["position"]), r["component"])
                      for r in table.to_dict("records")]
         self.positions = {r[3] for r in self.rows}

@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from etl import load as loader
-from etl.problems import ERROR, WARNING, Problem, Rejected
+from etl.problems import ERROR, WARNING, Problem
 from etl.formats import sheets
 from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
-from etl.validate import Context, Extraction, Record, extract
+from etl.rows import Context, Extraction, Record
+from etl.validate import extract
 from provindex import config
 from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog
@@ -265,7 +266,3 @@ def _check_overlaps(results: list[FileResult]) -> None:
                                                params={"other": owner[key]}))
             owner.setdefault(key, result.name)
 
-
-def reject_if_needed(outcome: LoadOutcome) -> None:
-    if outcome.status == "rejected":
-        raise Rejected([p for p in outcome.problems if p.severity == ERROR])

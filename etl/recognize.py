@@ -12,14 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pandas as pd
-
 from etl.formats.pairs import Group, key_groups, orphan_scores
 from etl.headers import clean, position_map, split_position, variants, years_in
 from etl.read import Sheet
 from etl.values import is_missing, is_number
-from provindex import config
-from provindex.catalog import Catalog
+from provindex.catalog import Catalog, get_catalog
 from provindex.text import fold
 
 HEADER_SCAN_ROWS = 40
@@ -27,22 +24,20 @@ HEADER_SCAN_ROWS = 40
 BAND_ABOVE = 3
 #: Data rows inspected to find province columns by their content.
 CONTENT_SCAN_ROWS = 200
-ROLES = ("unit", "unit_code", "year", "index", "component", "value", "rank", "unit_set", "ci_low", "ci_high",
-         "ignore")
 ID_ROLES = ("unit", "unit_code")
 
 
 @lru_cache(maxsize=1)
 def role_keys() -> dict[str, str]:
     """Folded header spelling -> structural role (unit, year, rank, ...)."""
-    frame = pd.read_csv(config.REFERENCE_DIR / "column_roles.csv", dtype=str)
+    frame = get_catalog().column_roles
     return {fold(a): r for r, a in zip(frame["role"], frame["alias"]) if r != "aggregate"}
 
 
 @lru_cache(maxsize=1)
 def aggregate_keys() -> frozenset[str]:
     """Folded labels of national/summary rows ("Cả nước", "Trung vị", ...) that are not units."""
-    frame = pd.read_csv(config.REFERENCE_DIR / "column_roles.csv", dtype=str)
+    frame = get_catalog().column_roles
     return frozenset(fold(a) for r, a in zip(frame["role"], frame["alias"]) if r == "aggregate")
 
 

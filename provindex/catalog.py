@@ -1,7 +1,8 @@
-"""The catalogue: indices, components, units, crosswalk, aliases and series breaks.
+"""The catalogue: indices, components, units, crosswalk, aliases, series breaks and header maps.
 
-Loaded once from ``data/reference/*.csv`` (the same files fill the database's reference
-tables), so the ETL can recognise headers and unit names without a database.
+Loaded once from ``data/reference/*.csv`` through :mod:`provindex.reference` (the same files
+fill the database's reference tables), so the ETL can recognise headers and unit names without
+a database. Nothing here reads the folder directly.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from provindex import config, schema
+from provindex.i18n import localized
 from provindex.reference import read_reference_csv
 from provindex.text import fold, unit_key
 
-UNIT_SETS = ("vn63", "vn34")
+UNIT_SETS = schema.UNIT_SETS
 #: First edition year scored on the 34 post-merger units (mergers took effect 1 Jul 2025).
 FIRST_VN34_YEAR = 2025
 GENERIC_TOTAL = "*:TOTAL"
@@ -44,6 +46,8 @@ def _typed(table: str, reference_dir: Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Catalog:
+    """Every reference table of one ``data/reference`` folder, typed and cached, with lookups."""
+
     reference_dir: Path
 
     @cached_property
@@ -88,8 +92,15 @@ class Catalog:
 
     @cached_property
     def papi_subdimension_map(self) -> pd.DataFrame:
-        frame = pd.read_csv(self.reference_dir / "papi_subdimension_map.csv", dtype={"position": str})
-        return frame.astype({"first_year": "Int64", "last_year": "Int64"})
+        return _typed("papi_subdimension", self.reference_dir)
+
+    @cached_property
+    def component_positions(self) -> pd.DataFrame:
+        return _typed("component_position", self.reference_dir)
+
+    @cached_property
+    def column_roles(self) -> pd.DataFrame:
+        return _typed("column_role", self.reference_dir)
 
     # -- indices and components -------------------------------------------------------
     def index_codes(self) -> list[str]:
@@ -129,8 +140,7 @@ class Catalog:
 
     def component_label(self, code: str, lang: str = "vi", short: bool = True) -> str:
         row = self.component(code)
-        key = ("short_" if short else "name_") + ("en" if lang == "en" else "vi")
-        return row[key] or row["name_vi"]
+        return localized(row, "short" if short else "name", lang) or row["name_vi"]
 
     def weights_for(self, parent: str, year: int) -> dict[str, float]:
         """Known weights of the components of ``parent`` in ``year`` (empty when unknown)."""
@@ -192,7 +202,7 @@ class Catalog:
         row = self._unit_rows.get((unit_set, code))
         if row is None:
             return code
-        return row["name_en"] if lang == "en" else row["name_vi"]
+        return localized(row, "name", lang)
 
     def successor(self, code_63: str) -> str | None:
         """vn34 code of the unit a vn63 province became part of."""
