@@ -16,6 +16,8 @@ WARNING = "warning"
 
 @dataclass
 class Problem:
+    """One broken rule: where (file, sheet, row, column), the value, the rule and its message parameters."""
+
     rule: str
     file: str
     sheet: str | None = None
@@ -55,8 +57,10 @@ def _show(value) -> str:
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
+    """The problems that refuse a file."""
     return [p for p in problems if p.severity == ERROR]
 
 
 def warnings(problems: list[Problem]) -> list[Problem]:
+    """The problems shown but not refusing."""
     return [p for p in problems if p.severity == WARNING]

@@ -136,6 +136,23 @@ def sync_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = config.
     return True
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append rows keyed by column name (absent columns are NULL); a name the schema lacks is a bug.
+
+    The one way the ETL writes register and demo rows, so every writer fills the same columns.
+    """
+    if not rows:
+        return
+    declared = schema.TABLE_BY_NAME[table].column_names()
+    unknown = {key for row in rows for key in row} - set(declared)
+    if unknown:
+        raise KeyError(f"{table} has no column(s) {sorted(unknown)}")
+    names = ", ".join(schema.quote(c) for c in declared)
+    placeholders = ", ".join("?" for _ in declared)
+    con.executemany(f"INSERT INTO {schema.quote(table)} ({names}) VALUES ({placeholders})",
+                    [[row.get(c) for c in declared] for row in rows])
+
+
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     """A ``meta`` value (dataset, demo_seed, schema_version ...), None when unset."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
