@@ -94,6 +94,7 @@ def build_parser(lang: str, catalog: Catalog | None = None) -> argparse.Argument
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one ``python -m etl`` command; returns the exit code (errors become messages, not tracebacks)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(argv)
     args = build_parser(lang).parse_args(argv)
@@ -120,6 +121,7 @@ def _emit_error(args, message: str) -> None:
 
 # -- demo ------------------------------------------------------------------------------------
 def cmd_demo(args) -> int:
+    """Build the simulated database and say where, how big and how fast."""
     from etl.demo import DEFAULT_SEED, build_demo
 
     lang = args.lang
@@ -132,6 +134,7 @@ def cmd_demo(args) -> int:
 
 # -- load ------------------------------------------------------------------------------------
 def cmd_load(args) -> int:
+    """Validate and load score files; exit 1 when any file is rejected."""
     options = LoadOptions(index=args.index, year=args.year, db=args.db, dry_run=args.dry_run, user=args.user)
     outcome = run_load([Path(f) for f in args.files], options)
     if args.json:
@@ -142,6 +145,7 @@ def cmd_load(args) -> int:
 
 
 def outcome_json(outcome: LoadOutcome, lang: str) -> dict:
+    """The ``--json`` report of a load (status, rows, problems, scope diffs, notes per file)."""
     return {"status": "loaded" if outcome.status == "unchanged" else outcome.status,
             "unchanged": outcome.status == "unchanged",
             "load_id": outcome.load_ids[0] if len(outcome.load_ids) == 1 else (outcome.load_ids or None),
@@ -191,6 +195,7 @@ def _print_diff(diff: loader.ScopeDiff, show_changes: bool, lang: str) -> None:
 
 # -- history / rollback / export ----------------------------------------------------------------
 def cmd_history(args) -> int:
+    """List every load, newest first, with whether it still provides current values."""
     con = dbmod.connect(args.db)
     try:
         frame = queries.load_history(con)
@@ -211,7 +216,8 @@ def cmd_history(args) -> int:
     print(t("cli.history_header", lang))
     for row in frame.to_dict("records"):
         print(f"#{row['load_id']:<4} {str(row['at'])[:19]}  {row['user'] or '':<12} {row['index']:<10}"
-              f" {years_label(row['years']):<12} {row['rows']:>6}  {t('cli.state_' + _state(row), lang):<18} {row['file_name']}")
+              f" {years_label(row['years']):<12} {row['rows']:>6}  {t('cli.state_' + _state(row), lang):<18}"
+              f" {row['file_name']}")
     return EXIT_OK
 
 
@@ -243,6 +249,7 @@ def _state(row: dict) -> str:
 
 
 def cmd_rollback(args) -> int:
+    """Deactivate a load and say which load now provides each of its scopes."""
     con = dbmod.connect(args.db)
     try:
         after = loader.rollback(con, args.load_id, loader.current_user(args.user))
@@ -260,6 +267,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_export(args) -> int:
+    """Write current scores as a CSV that ``load`` accepts back."""
     con = dbmod.connect(args.db)
     try:
         frame = export_frame(con, args.index, args.units)
@@ -272,6 +280,7 @@ def cmd_export(args) -> int:
 
 # -- actions (reform-action register, issue 5) ----------------------------------------------------
 def cmd_actions(args) -> int:
+    """Import a reform-action register file; exit 1 when any row is rejected."""
     from etl.register import import_register
 
     con = dbmod.connect(args.db)

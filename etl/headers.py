@@ -87,6 +87,7 @@ def variants(text: str) -> tuple[tuple[str, bool], ...]:
 
 
 def years_in(text: str) -> set[int]:
+    """Four-digit years (19xx, 20xx) written in a text."""
     return {int(y) for y in _YEAR.findall(clean(text))}
 
 
@@ -120,6 +121,7 @@ def _in(year: int, first, last) -> bool:
 
 @lru_cache(maxsize=4)
 def position_map(catalog: Catalog) -> PositionMap:
+    """The position map of a catalogue (cached)."""
     return PositionMap(catalog)
 
 

@@ -26,6 +26,8 @@ _TOLERANCE = 1e-12
 
 @dataclass
 class ScopeDiff:
+    """Incoming scores of one (index, year) against the current ones: counts and, for a dry run, the changes."""
+
     index: str
     year: int
     status: str  # new | replace | unchanged
@@ -56,6 +58,7 @@ class FileLoad:
 
 
 def current_user(explicit: str | None = None) -> str:
+    """Who loads: ``--user``, else $PROVINDEX_USER, else the login name (``unknown`` in containers without one)."""
     if explicit:
         return explicit
     try:
@@ -144,7 +147,8 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
             years = ",".join(str(y) for y in sorted(frame["year"].unique()))
             con.execute(
                 'INSERT INTO "load" (load_id, "at", "user", file_name, file_size, sha256, "index", years, rows, status,'
-                " active, encoding, layout, sheet, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', true, ?, ?, ?, ?)",
+                " active, encoding, layout, sheet, warnings)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', true, ?, ?, ?, ?)",
                 [load_id, now, user, item.file_name, item.file_size, item.sha256, indices, years, len(frame),
                  item.encoding, item.layout, item.sheet, item.warnings])
             scopes = frame.groupby(["index", "year", "unit_set"]).size().reset_index(name="rows")
@@ -162,8 +166,10 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
 
 
 def _pause_inside_transaction() -> None:
-    """Crash-test hook: with PROVINDEX_TEST_PAUSE_IN_LOAD=seconds the load announces itself on
-    stderr and waits *before COMMIT*, so a test can kill -9 the process mid-transaction."""
+    """Crash-test hook: PROVINDEX_TEST_PAUSE_IN_LOAD=seconds pauses *before COMMIT*.
+
+    The load announces itself on stderr and waits, so a test can kill -9 the process mid-transaction.
+    """
     seconds = os.environ.get("PROVINDEX_TEST_PAUSE_IN_LOAD")
     if not seconds:
         return
@@ -181,6 +187,8 @@ def write_register(con: duckdb.DuckDBPyConnection, actions: list[dict], targets:
 
 
 class RollbackRefused(ProvindexError):
+    """A rollback of an unknown or already rolled-back load."""
+
     key = "etl.rollback_refused"
 
 

@@ -1,5 +1,7 @@
-"""Recognise a sheet: which rows are the header, which columns are units, years, components,
-where the table ends, and what the rows above it say (titles carry the index and year).
+"""Recognise a sheet: header rows, unit/year/component columns, table end, and the titles above.
+
+Which rows are the header, which columns are units, years, components, where the table ends,
+and what the rows above it say (titles carry the index and year).
 
 Header spellings live in data (``column_roles.csv`` for structural columns, the component
 catalogue, ``aliases.csv`` and ``component_positions.csv`` for score columns), never in per-year
@@ -53,6 +55,7 @@ def index_keys(catalog: Catalog) -> dict[str, str]:
 
 
 def header_text(cell) -> str:
+    """A cell as header text (see :func:`etl.headers.clean`)."""
     return clean(cell)
 
 
@@ -63,6 +66,7 @@ def cached_fold(text: str) -> str:
 
 
 def is_aggregate_label(cell) -> bool:
+    """A national/summary row label (``column_roles.csv``, role ``aggregate``)."""
     return isinstance(cell, str) and cached_fold(cell) in aggregate_keys()
 
 
@@ -165,9 +169,11 @@ def _header_like(cells: list, catalog: Catalog) -> bool:
 
 
 def header_band(sheet: Sheet, position: int, catalog: Catalog) -> tuple[list[int], list[int]]:
-    """Rows that belong to the header together with ``position``: directly above (grouped
-    headers, at least two cells) and directly below (a second naming row, at least two
-    recognised cells). Rows separated by blank lines are not part of it."""
+    """Rows that belong to the header together with ``position``.
+
+    Directly above (grouped headers, at least two cells) and directly below (a second naming
+    row, at least two recognised cells). Rows separated by blank lines are not part of it.
+    """
     above, below = [], []
     current = position
     while len(above) < BAND_ABOVE and current > 0:
@@ -246,8 +252,10 @@ def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
 
 
 def _classify_column(layout: Layout, column: int, catalog: Catalog) -> None:
-    """The first header text (main row, then the rows below and above) that means something decides;
-    a weakly recognised number decides only when nothing else does."""
+    """Classify a column by its first meaningful header text (main row, then below, then above).
+
+    A weakly recognised number decides only when nothing else does.
+    """
     texts = layout.column_texts[column]
     weak = None
     for text in texts:
@@ -291,8 +299,11 @@ def _has_role(layout: Layout, column: int) -> bool:
 
 
 def _table_end(layout: Layout) -> int:
-    """Position after the last table row: pairs tables end at the first summary row (a pair
-    with a score and no province — the focal province repeated, rank rows)."""
+    """Position after the last table row.
+
+    Pairs tables end at the first summary row (a pair with a score and no province — the focal
+    province repeated, rank rows).
+    """
     for position in range(layout.first_data, len(layout.sheet.rows)):
         _, cells = layout.sheet.rows[position]
         if is_repeated_header(layout, cells):
@@ -319,6 +330,7 @@ def index_from_text(text: str, catalog: Catalog) -> str | None:
 
 
 def years_in_text(text: str) -> list[int]:
+    """The years written in a text (a file name, a title), sorted."""
     return sorted(years_in(text))
 
 

@@ -170,7 +170,8 @@ class Catalog:
 
     def break_years(self, index: str, component: str) -> list[int]:
         """Years where the component's series is cut (every break kind except coverage)."""
-        return sorted({year for key in ((index, "*"), (index, component)) for year, _ in self._break_years.get(key, ())})
+        keys = ((index, "*"), (index, component))
+        return sorted({year for key in keys for year, _ in self._break_years.get(key, ())})
 
     def comparable(self, index: str, component: str, year_from: int, year_to: int,
                    ignore_kinds: tuple[str, ...] = ()) -> bool:
@@ -248,7 +249,8 @@ class UnitResolver:
                 if spelling:
                     self._add(row["unit_set"], unit_key(spelling), row["code"])
         for row in catalog.aliases[catalog.aliases["kind"] == "unit"].to_dict("records"):
-            sets = [row["unit_set"]] if row["unit_set"] else [s for s in UNIT_SETS if catalog.has_unit(s, row["target"])]
+            sets = [row["unit_set"]] if row["unit_set"] else \
+                [s for s in UNIT_SETS if catalog.has_unit(s, row["target"])]
             for unit_set in sets:
                 self._add(unit_set, unit_key(row["alias"]), row["target"])
 
@@ -302,7 +304,8 @@ class ComponentResolver:
         self.keys: dict[str, set[str]] = {}
         for row in catalog.components.to_dict("records"):
             code = row["code"]
-            for spelling in (code, code.split(":", 1)[1], row["name_vi"], row["name_en"], row["short_vi"], row["short_en"]):
+            labels = (row["name_vi"], row["name_en"], row["short_vi"], row["short_en"])
+            for spelling in (code, code.split(":", 1)[1], *labels):
                 self._add(fold(spelling), code)
         for row in catalog.aliases[catalog.aliases["kind"] == "component"].to_dict("records"):
             if row["target"] == GENERIC_TOTAL:

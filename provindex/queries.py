@@ -99,7 +99,8 @@ def register_version(con: duckdb.DuckDBPyConnection) -> str:
     """Fingerprint of the register (every version row and every hypothesis): changes after any import."""
     row = con.execute("""
         SELECT count(*), coalesce(sum(version), 0), coalesce(max(created_at)::VARCHAR, '-'),
-               (SELECT count(*) FROM action_target), (SELECT coalesce(max(registered_at)::VARCHAR, '-') FROM action_target)
+               (SELECT count(*) FROM action_target),
+               (SELECT coalesce(max(registered_at)::VARCHAR, '-') FROM action_target)
         FROM action""").fetchone()
     return "|".join(str(v) for v in row)
 
