@@ -20,9 +20,6 @@ from etl.guards import CellBudget, LimitExceeded, check_size, check_xls, check_z
 from etl.problems import Problem
 from provindex.text import nfc
 
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-XLS_SUFFIXES = {".xls"}
 SNIFF_CHARS = 64 * 1024
 #: A CSV field longer than this is not a score table (csv's own default is 128 KB).
 MAX_FIELD_CHARS = 64 * 1024
