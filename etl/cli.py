@@ -14,16 +14,15 @@ from pathlib import Path
 from etl import load as loader
 from etl.export import UNIT_CHOICES, export_frame, write_csv
 from etl.pipeline import LoadOptions, LoadOutcome, run_load
-from etl.problems import ERROR, WARNING
+from etl.problems import ERROR, errors, warnings
 from provindex import config, queries
 from provindex import db as dbmod
-from provindex.catalog import get_catalog
+from provindex.catalog import Catalog, get_catalog
 from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.text import format_number
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-INDEX_CHOICES = ("PCI", "PAPI", "PAR", "SIPAS")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,8 +45,10 @@ def _lang_from_argv(argv: list[str]) -> str:
     return "vi"
 
 
-def build_parser(lang: str) -> argparse.ArgumentParser:
+def build_parser(lang: str, catalog: Catalog | None = None) -> argparse.ArgumentParser:
+    """The ``python -m etl`` parser with help in ``lang``; ``--index`` accepts the indices of ``indices.csv``."""
     _Parser.lang = lang
+    index_choices = (catalog or get_catalog()).index_codes()
     parser = _Parser(prog="python -m etl", description=t("cli.description", lang))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -64,7 +65,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help=t("cli.help_load", lang))
     load.add_argument("files", nargs="+", metavar="FILE")
-    load.add_argument("--index", type=str.upper, choices=INDEX_CHOICES)
+    load.add_argument("--index", type=str.upper, choices=index_choices)
     load.add_argument("--year", type=int)
     load.add_argument("--dry-run", action="store_true", help=t("cli.help_dry_run", lang))
     load.add_argument("--user", help=t("cli.help_user", lang))
@@ -80,7 +81,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help=t("cli.help_export", lang))
     export.add_argument("out", metavar="OUT.csv")
-    export.add_argument("--index", type=str.upper, choices=INDEX_CHOICES)
+    export.add_argument("--index", type=str.upper, choices=index_choices)
     export.add_argument("--units", choices=UNIT_CHOICES)
     common(export, json_flag=False)
 
@@ -93,6 +94,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one ``python -m etl`` command; returns the exit code (errors become messages, not tracebacks)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(argv)
     args = build_parser(lang).parse_args(argv)
@@ -119,6 +121,7 @@ def _emit_error(args, message: str) -> None:
 
 # -- demo ------------------------------------------------------------------------------------
 def cmd_demo(args) -> int:
+    """Build the simulated database and say where, how big and how fast."""
     from etl.demo import DEFAULT_SEED, build_demo
 
     lang = args.lang
@@ -131,6 +134,7 @@ def cmd_demo(args) -> int:
 
 # -- load ------------------------------------------------------------------------------------
 def cmd_load(args) -> int:
+    """Validate and load score files; exit 1 when any file is rejected."""
     options = LoadOptions(index=args.index, year=args.year, db=args.db, dry_run=args.dry_run, user=args.user)
     outcome = run_load([Path(f) for f in args.files], options)
     if args.json:
@@ -141,6 +145,7 @@ def cmd_load(args) -> int:
 
 
 def outcome_json(outcome: LoadOutcome, lang: str) -> dict:
+    """The ``--json`` report of a load (status, rows, problems, scope diffs, notes per file)."""
     return {"status": "loaded" if outcome.status == "unchanged" else outcome.status,
             "unchanged": outcome.status == "unchanged",
             "load_id": outcome.load_ids[0] if len(outcome.load_ids) == 1 else (outcome.load_ids or None),
@@ -151,30 +156,20 @@ def outcome_json(outcome: LoadOutcome, lang: str) -> dict:
 
 
 def print_outcome(outcome: LoadOutcome, lang: str) -> None:
+    """The human report of a load: notes, problems, per-scope changes and the result line."""
     for result in outcome.files:
         for key, params in result.notes:
             print(f"{result.name}: {t(key, lang, **params)}")
-    errors = [p for p in outcome.problems if p.severity == ERROR]
-    warnings = [p for p in outcome.problems if p.severity == WARNING]
     if outcome.status == "rejected":
-        print(t("cli.rejected", lang, count=len(errors)), file=sys.stderr)
-        for problem in errors:
+        print(t("cli.rejected", lang, count=len(errors(outcome.problems))), file=sys.stderr)
+        for problem in errors(outcome.problems):
             print("  " + problem.render(lang), file=sys.stderr)
-    for problem in warnings:
+    for problem in warnings(outcome.problems):
         print("  " + problem.render(lang))
     if outcome.status == "rejected":
         return
-    catalog = get_catalog()
     for diff in outcome.diffs:
-        print(t(f"cli.scope_{diff.status}", lang, index=diff.index, year=diff.year, added=diff.added,
-                changed=diff.changed, unchanged=diff.unchanged, removed=diff.removed))
-        if outcome.status == "dry-run":
-            for change in diff.changes[:20]:
-                unit = catalog.unit_name(change["unit_set"], change["unit_code"], lang)
-                print(f"    {unit} · {change['component']}: {format_number(change['old'], lang, 3)}"
-                      f" → {format_number(change['new'], lang, 3)}")
-            if len(diff.changes) > 20:
-                print("    " + t("cli.more_changes", lang, count=len(diff.changes) - 20))
+        _print_diff(diff, outcome.status == "dry-run", lang)
     if outcome.status == "loaded":
         print(t("cli.loaded", lang, ids=", ".join(f"#{i}" for i in outcome.load_ids), rows=outcome.rows))
     elif outcome.status == "unchanged":
@@ -183,8 +178,24 @@ def print_outcome(outcome: LoadOutcome, lang: str) -> None:
         print(t("cli.dry_run_done", lang))
 
 
+def _print_diff(diff: loader.ScopeDiff, show_changes: bool, lang: str) -> None:
+    """One scope's counts and, for a dry run, the first 20 changed values."""
+    print(t(f"cli.scope_{diff.status}", lang, index=diff.index, year=diff.year, added=diff.added,
+            changed=diff.changed, unchanged=diff.unchanged, removed=diff.removed))
+    if not show_changes:
+        return
+    catalog = get_catalog()
+    for change in diff.changes[:20]:
+        unit = catalog.unit_name(change["unit_set"], change["unit_code"], lang)
+        print(f"    {unit} · {change['component']}: {format_number(change['old'], lang, 3)}"
+              f" → {format_number(change['new'], lang, 3)}")
+    if len(diff.changes) > 20:
+        print("    " + t("cli.more_changes", lang, count=len(diff.changes) - 20))
+
+
 # -- history / rollback / export ----------------------------------------------------------------
 def cmd_history(args) -> int:
+    """List every load, newest first, with whether it still provides current values."""
     con = dbmod.connect(args.db)
     try:
         frame = queries.load_history(con)
@@ -205,7 +216,8 @@ def cmd_history(args) -> int:
     print(t("cli.history_header", lang))
     for row in frame.to_dict("records"):
         print(f"#{row['load_id']:<4} {str(row['at'])[:19]}  {row['user'] or '':<12} {row['index']:<10}"
-              f" {years_label(row['years']):<12} {row['rows']:>6}  {t('cli.state_' + _state(row), lang):<18} {row['file_name']}")
+              f" {years_label(row['years']):<12} {row['rows']:>6}  {t('cli.state_' + _state(row), lang):<18}"
+              f" {row['file_name']}")
     return EXIT_OK
 
 
@@ -237,6 +249,7 @@ def _state(row: dict) -> str:
 
 
 def cmd_rollback(args) -> int:
+    """Deactivate a load and say which load now provides each of its scopes."""
     con = dbmod.connect(args.db)
     try:
         after = loader.rollback(con, args.load_id, loader.current_user(args.user))
@@ -254,6 +267,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_export(args) -> int:
+    """Write current scores as a CSV that ``load`` accepts back."""
     con = dbmod.connect(args.db)
     try:
         frame = export_frame(con, args.index, args.units)
@@ -266,6 +280,7 @@ def cmd_export(args) -> int:
 
 # -- actions (reform-action register, issue 5) ----------------------------------------------------
 def cmd_actions(args) -> int:
+    """Import a reform-action register file; exit 1 when any row is rejected."""
     from etl.register import import_register
 
     con = dbmod.connect(args.db)

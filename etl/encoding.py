@@ -27,6 +27,8 @@ _MOJIBAKE_LEADS = set("ÂÃÄÅÆáâăĂ")
 
 @dataclass(frozen=True)
 class Detected:
+    """How a text file is decoded: the label we record, the codec and the BOM bytes to skip."""
+
     label: str  # what we record: utf-8, utf-8-sig, utf-16, windows-1258
     codec: str  # Python codec name
     skip: int  # bytes of BOM to skip
@@ -174,8 +176,10 @@ def _best_repair(text: str) -> str | None:
 
 
 def _reencode(text: str, codec: str) -> bytes | None:
-    """The bytes ``text`` came from if it was decoded with ``codec`` (C1 controls map to themselves,
-    as Windows editors do for bytes the code page leaves undefined)."""
+    """The bytes ``text`` came from if it was decoded with ``codec``.
+
+    C1 controls map to themselves, as Windows editors do for bytes the code page leaves undefined.
+    """
     out = bytearray()
     for ch in unicodedata.normalize("NFD", text) if codec == "cp1258" else text:
         try:

@@ -8,11 +8,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from provindex import queries
+from provindex import queries, schema
 from provindex.catalog import get_catalog
 from provindex.harmonize import to_vn34
 
-EXPORT_COLUMNS = ["index", "year", "unit_set", "unit_code", "unit_name", "component", "value", "rank"]
+#: The score columns a reader needs (the interval bounds are not exported), the unit's name beside its code.
+EXPORT_COLUMNS = [c for c in schema.SCORE_COLUMNS if c not in ("ci_low", "ci_high")]
+EXPORT_COLUMNS.insert(EXPORT_COLUMNS.index("unit_code") + 1, "unit_name")
 UNIT_CHOICES = ("vn63", "vn34", "harmonized")
 
 

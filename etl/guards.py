@@ -31,12 +31,15 @@ MAX_XLS_BYTES = 16 * 1024 * 1024
 
 
 class LimitExceeded(Exception):
+    """A file breaks a size, zip or cell limit; ``rule`` and ``params`` make the problem shown."""
+
     def __init__(self, rule: str, **params):
         self.rule, self.params = rule, params
         super().__init__(rule)
 
 
 def check_size(path: Path, max_bytes: int) -> int:
+    """The file's size, or :class:`LimitExceeded` above ``max_bytes`` (checked before reading)."""
     size = path.stat().st_size
     if size > max_bytes:
         raise LimitExceeded("file_too_large", size_mb=round(size / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
@@ -44,6 +47,7 @@ def check_size(path: Path, max_bytes: int) -> int:
 
 
 def check_xls(path: Path) -> None:
+    """Refuse legacy .xls files above the tighter bound xlrd needs to stay within memory."""
     size = path.stat().st_size
     if size > MAX_XLS_BYTES:
         raise LimitExceeded("xls_too_large", size_mb=round(size / 2**20, 1), limit_mb=round(MAX_XLS_BYTES / 2**20))

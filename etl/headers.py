@@ -16,7 +16,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from provindex import config
 from provindex.catalog import Catalog
 from provindex.text import fold, nfc, strip_accents
 
@@ -88,13 +87,8 @@ def variants(text: str) -> tuple[tuple[str, bool], ...]:
 
 
 def years_in(text: str) -> set[int]:
+    """Four-digit years (19xx, 20xx) written in a text."""
     return {int(y) for y in _YEAR.findall(clean(text))}
-
-
-@lru_cache(maxsize=1)
-def _position_table() -> pd.DataFrame:
-    frame = pd.read_csv(config.REFERENCE_DIR / "component_positions.csv", dtype={"position": str})
-    return frame.astype({"first_year": "Int64", "last_year": "Int64"})
 
 
 class PositionMap:
@@ -102,7 +96,7 @@ class PositionMap:
 
     def __init__(self, catalog: Catalog):
         papi = catalog.papi_subdimension_map.assign(index="PAPI")
-        table = pd.concat([_position_table(), papi], ignore_index=True)
+        table = pd.concat([catalog.component_positions, papi], ignore_index=True)
         self.rows = [(r["index"], r["first_year"], r["last_year"], str(r["position"]), r["component"])
                      for r in table.to_dict("records")]
         self.positions = {r[3] for r in self.rows}
@@ -127,6 +121,7 @@ def _in(year: int, first, last) -> bool:
 
 @lru_cache(maxsize=4)
 def position_map(catalog: Catalog) -> PositionMap:
+    """The position map of a catalogue (cached)."""
     return PositionMap(catalog)
 
 

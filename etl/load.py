@@ -9,22 +9,25 @@ import datetime as dt
 import getpass
 import os
 import sys
+import numbers
 import time
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from provindex import queries
-from provindex.db import transaction
+from provindex import queries, schema
+from provindex.db import insert_rows, transaction
 from provindex.errors import ProvindexError
 
-SCORE_COLUMNS = ["index", "year", "unit_set", "unit_code", "component", "value", "rank", "ci_low", "ci_high"]
 _TOLERANCE = 1e-12
 
 
 @dataclass
 class ScopeDiff:
+    """Incoming scores of one (index, year) against the current ones: counts and, for a dry run, the changes."""
+
     index: str
     year: int
     status: str  # new | replace | unchanged
@@ -55,6 +58,7 @@ class FileLoad:
 
 
 def current_user(explicit: str | None = None) -> str:
+    """Who loads: ``--user``, else $PROVINDEX_USER, else the login name (``unknown`` in containers without one)."""
     if explicit:
         return explicit
     try:
@@ -87,7 +91,7 @@ def _diff_one(index: str, year: int, incoming: pd.DataFrame, current: pd.DataFra
         elif row.origin == "right_only":
             diff.removed += 1
             diff.changes.append(_change(row, None))
-        elif _same(row.value, row.value_old) and _same(row.rank, row.rank_old):
+        elif same_value(row.value, row.value_old) and same_value(row.rank, row.rank_old):
             diff.unchanged += 1
         else:
             diff.changed += 1
@@ -97,11 +101,30 @@ def _diff_one(index: str, year: int, incoming: pd.DataFrame, current: pd.DataFra
     return diff
 
 
-def _same(a, b) -> bool:
-    a_missing, b_missing = a is None or pd.isna(a), b is None or pd.isna(b)
-    if a_missing or b_missing:
-        return a_missing and b_missing
-    return abs(float(a) - float(b)) <= _TOLERANCE
+def same_value(a, b) -> bool:
+    """Equal as stored values: missing (None, NaN, NA, "") equals missing, numbers within 1e-12, dates by day.
+
+    The one comparison behind "unchanged" for scores (a reload) and register rows (an edit).
+    """
+    a, b = _plain(a), _plain(b)
+    if a is None or b is None:
+        return a is None and b is None
+    if _is_number(a) and _is_number(b):
+        return abs(float(a) - float(b)) <= _TOLERANCE
+    return a == b
+
+
+def _plain(value):
+    """A stored value in the form the importers produce: pandas timestamps as dates, missing as None."""
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, str):
+        return value if value != "" else None
+    return None if value is None or pd.isna(value) else value
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_))
 
 
 def _change(row, new_value) -> dict:
@@ -118,13 +141,14 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
         next_id = queries.next_load_id(con)
         for offset, item in enumerate(files):
             load_id = next_id + offset
-            frame = item.frame[SCORE_COLUMNS].copy()
+            frame = item.frame[list(schema.SCORE_COLUMNS)].copy()
             frame.insert(0, "load_id", load_id)
             indices = ",".join(sorted(frame["index"].unique()))
             years = ",".join(str(y) for y in sorted(frame["year"].unique()))
             con.execute(
                 'INSERT INTO "load" (load_id, "at", "user", file_name, file_size, sha256, "index", years, rows, status,'
-                " active, encoding, layout, sheet, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', true, ?, ?, ?, ?)",
+                " active, encoding, layout, sheet, warnings)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', true, ?, ?, ?, ?)",
                 [load_id, now, user, item.file_name, item.file_size, item.sha256, indices, years, len(frame),
                  item.encoding, item.layout, item.sheet, item.warnings])
             scopes = frame.groupby(["index", "year", "unit_set"]).size().reset_index(name="rows")
@@ -142,8 +166,10 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
 
 
 def _pause_inside_transaction() -> None:
-    """Crash-test hook: with PROVINDEX_TEST_PAUSE_IN_LOAD=seconds the load announces itself on
-    stderr and waits *before COMMIT*, so a test can kill -9 the process mid-transaction."""
+    """Crash-test hook: PROVINDEX_TEST_PAUSE_IN_LOAD=seconds pauses *before COMMIT*.
+
+    The load announces itself on stderr and waits, so a test can kill -9 the process mid-transaction.
+    """
     seconds = os.environ.get("PROVINDEX_TEST_PAUSE_IN_LOAD")
     if not seconds:
         return
@@ -151,7 +177,18 @@ def _pause_inside_transaction() -> None:
     time.sleep(float(seconds))
 
 
+def write_register(con: duckdb.DuckDBPyConnection, actions: list[dict], targets: list[dict]) -> None:
+    """The one writer of the reform-action register (import and demo): action versions and hypotheses.
+
+    Rows are keyed by column name (:func:`provindex.db.insert_rows`); the caller holds the transaction.
+    """
+    insert_rows(con, "action", actions)
+    insert_rows(con, "action_target", targets)
+
+
 class RollbackRefused(ProvindexError):
+    """A rollback of an unknown or already rolled-back load."""
+
     key = "etl.rollback_refused"
 
 

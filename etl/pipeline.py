@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from etl import load as loader
-from etl.problems import ERROR, WARNING, Problem, Rejected
+from etl.problems import ERROR, WARNING, Problem
 from etl.formats import sheets
 from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
-from etl.validate import Context, Extraction, Record, extract
+from etl.rows import Context, Extraction, Record
+from etl.validate import extract
 from provindex import config
 from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog
@@ -24,6 +25,8 @@ from provindex.catalog import Catalog, get_catalog
 
 @dataclass
 class LoadOptions:
+    """What the analyst asked for: --index, --year, database, dry run, user, size limit."""
+
     index: str | None = None
     year: int | None = None
     db: str | None = None
@@ -34,6 +37,8 @@ class LoadOptions:
 
 @dataclass
 class FileResult:
+    """One file after reading and validation: its problems, notes and, when clean, the scores to load."""
+
     name: str
     problems: list[Problem]
     load: loader.FileLoad | None = None
@@ -46,6 +51,8 @@ class FileResult:
 
 @dataclass
 class LoadOutcome:
+    """The result of one ``load`` command over all its files."""
+
     status: str  # loaded | unchanged | dry-run | rejected
     files: list[FileResult]
     diffs: list[loader.ScopeDiff] = field(default_factory=list)
@@ -138,7 +145,8 @@ def _settle_index(chosen: list, options: LoadOptions, catalog: Catalog, result: 
     if options.index:
         stated = detected[0] if len(detected) == 1 else (from_name or from_titles if not detected else None)
         if stated and stated != options.index:
-            result.problems.append(Problem("index_mismatch", name, sheet, value=stated, params={"given": options.index}))
+            result.problems.append(Problem("index_mismatch", name, sheet, value=stated,
+                                           params={"given": options.index}))
         return options.index
     if len(detected) == 1:
         index = detected[0]
@@ -147,7 +155,8 @@ def _settle_index(chosen: list, options: LoadOptions, catalog: Catalog, result: 
     elif from_titles and (not detected or from_titles in detected):
         index = from_titles
     else:
-        result.problems.append(Problem("index_undetected", name, sheet, params={"candidates": ", ".join(detected) or "—"}))
+        result.problems.append(Problem("index_undetected", name, sheet,
+                                       params={"candidates": ", ".join(detected) or "—"}))
         return None
     result.notes.append(("etl.index_detected", {"index": index}))
     return index
@@ -155,8 +164,11 @@ def _settle_index(chosen: list, options: LoadOptions, catalog: Catalog, result: 
 
 def _settle_year(cand, ctx: Context, options: LoadOptions, file_years: list[int], multi_year: bool,
                  result: FileResult, name: str) -> None:
-    """The edition year: --year (refused when the file says otherwise), a year column, the sheet
-    of a multi-year workbook, the file name, or the sheet's own title/header."""
+    """The edition year, from the first source that has one.
+
+    --year (refused when the file says otherwise), a year column, the sheet of a multi-year
+    workbook, the file name, or the sheet's own title/header.
+    """
     layout = cand.layout
     if options.year is not None:
         stated = set(file_years) | ({cand.year} if cand.year else set())
@@ -212,6 +224,7 @@ def _row_ranges(rows: list[int]) -> str:
 
 
 def to_frame(extraction: Extraction) -> pd.DataFrame:
+    """The records as a typed frame (the schema's score columns plus where each was read)."""
     frame = pd.DataFrame([r.as_tuple() for r in extraction.records], columns=list(Record.FIELDS))
     frame = frame.astype({"year": "int64", "value": "float64", "ci_low": "float64", "ci_high": "float64"})
     frame["rank"] = frame["rank"].astype("Int64")
@@ -241,8 +254,11 @@ def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] |
 
 
 def _dry_run_diffs(options: LoadOptions, frame: pd.DataFrame) -> list[loader.ScopeDiff]:
-    """A dry run only reads: a read-only connection (nothing, not even the schema check, is
-    written), and no database file is created when there is none yet."""
+    """The diffs a load would make, read only.
+
+    A read-only connection (nothing, not even the schema check, is written), and no database
+    file is created when there is none yet.
+    """
     if not config.db_path(options.db).exists():
         return loader.diff_scopes(None, frame)
     con = dbmod.connect(options.db, read_only=True)
@@ -265,7 +281,3 @@ def _check_overlaps(results: list[FileResult]) -> None:
                                                params={"other": owner[key]}))
             owner.setdefault(key, result.name)
 
-
-def reject_if_needed(outcome: LoadOutcome) -> None:
-    if outcome.status == "rejected":
-        raise Rejected([p for p in outcome.problems if p.severity == ERROR])

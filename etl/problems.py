@@ -1,14 +1,13 @@
 """Problems found in an input file: where (file, sheet, row, column), what, and the rule broken.
 
 Messages are rendered in the analyst's language at the edge (CLI, page); the library only
-collects :class:`Problem` objects and raises :class:`Rejected` with all of them at once.
+collects :class:`Problem` objects and reports all of them at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from provindex.errors import ProvindexError
 from provindex.i18n import t
 
 ERROR = "error"
@@ -17,6 +16,8 @@ WARNING = "warning"
 
 @dataclass
 class Problem:
+    """One broken rule: where (file, sheet, row, column), the value, the rule and its message parameters."""
+
     rule: str
     file: str
     sheet: str | None = None
@@ -55,19 +56,11 @@ def _show(value) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-class Rejected(ProvindexError):
-    """A file (or several) cannot be loaded; ``problems`` lists every reason."""
-
-    key = "etl.rejected"
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(count=len(problems))
-
-
 def errors(problems: list[Problem]) -> list[Problem]:
+    """The problems that refuse a file."""
     return [p for p in problems if p.severity == ERROR]
 
 
 def warnings(problems: list[Problem]) -> list[Problem]:
+    """The problems shown but not refusing."""
     return [p for p in problems if p.severity == WARNING]

@@ -20,9 +20,6 @@ from etl.guards import CellBudget, LimitExceeded, check_size, check_xls, check_z
 from etl.problems import Problem
 from provindex.text import nfc
 
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-XLS_SUFFIXES = {".xls"}
 SNIFF_CHARS = 64 * 1024
 #: A CSV field longer than this is not a score table (csv's own default is 128 KB).
 MAX_FIELD_CHARS = 64 * 1024
@@ -43,6 +40,8 @@ class Sheet:
 
 @dataclass
 class Source:
+    """A file read into sheets, with what the load record keeps (size, hash, kind, encoding)."""
+
     path: Path
     display_name: str
     size: int
@@ -53,6 +52,8 @@ class Source:
 
 
 class ReadFailed(Exception):
+    """The file cannot be read at all; ``problem`` says why."""
+
     def __init__(self, problem: Problem):
         self.problem = problem
         super().__init__(problem.rule)
@@ -154,9 +155,11 @@ def read_delimited(path: Path, detected: enc.Detected, name: str, budget: CellBu
 
 
 def _shared(text: str, shared: dict[str, str]) -> str:
-    """One object per repeated label ("PCI", "vn63", a province name): a long-layout file repeats
-    them on every row. Short numbers (years, codes, ranks) repeat too; longer ones (scores) are
-    mostly unique and are not kept in the table, which stays bounded."""
+    """One object per repeated label ("PCI", "vn63", a province name).
+
+    A long-layout file repeats them on every row. Short numbers (years, codes, ranks) repeat too;
+    longer ones (scores) are mostly unique and are not kept in the table, which stays bounded.
+    """
     if not text or (len(text) > 4 and text[0].isdigit()) or len(shared) >= SHARED_TEXTS:
         return text
     return shared.setdefault(text, text)
@@ -177,6 +180,7 @@ def _cell(value):
 
 
 def read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
+    """Every sheet of an .xlsx workbook (values, not formulas), within the cell budget."""
     with warnings.catch_warnings():
         # "Unknown extension is not supported": Excel features we do not read (slicers, …), not a problem
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
@@ -212,6 +216,7 @@ def _read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
 
 
 def read_xls(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
+    """Every sheet of a legacy .xls workbook, within the cell budget."""
     import xlrd
 
     try:
@@ -239,7 +244,7 @@ def read_xls(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
 
 
 def _xls_value(value, ctype: int, xlrd):
-    """xlrd stores an error cell as its numeric code: show it as Excel does, never as a number."""
+    """A cell value; an error cell (stored by xlrd as its numeric code) shown as Excel does, never a number."""
     if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     if ctype == xlrd.XL_CELL_ERROR:

@@ -1,5 +1,7 @@
-"""Recognise a sheet: which rows are the header, which columns are units, years, components,
-where the table ends, and what the rows above it say (titles carry the index and year).
+"""Recognise a sheet: header rows, unit/year/component columns, table end, and the titles above.
+
+Which rows are the header, which columns are units, years, components, where the table ends,
+and what the rows above it say (titles carry the index and year).
 
 Header spellings live in data (``column_roles.csv`` for structural columns, the component
 catalogue, ``aliases.csv`` and ``component_positions.csv`` for score columns), never in per-year
@@ -12,14 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pandas as pd
-
 from etl.formats.pairs import Group, key_groups, orphan_scores
 from etl.headers import clean, position_map, split_position, variants, years_in
 from etl.read import Sheet
 from etl.values import is_missing, is_number
-from provindex import config
-from provindex.catalog import Catalog
+from provindex.catalog import Catalog, get_catalog
 from provindex.text import fold
 
 HEADER_SCAN_ROWS = 40
@@ -27,22 +26,20 @@ HEADER_SCAN_ROWS = 40
 BAND_ABOVE = 3
 #: Data rows inspected to find province columns by their content.
 CONTENT_SCAN_ROWS = 200
-ROLES = ("unit", "unit_code", "year", "index", "component", "value", "rank", "unit_set", "ci_low", "ci_high",
-         "ignore")
 ID_ROLES = ("unit", "unit_code")
 
 
 @lru_cache(maxsize=1)
 def role_keys() -> dict[str, str]:
     """Folded header spelling -> structural role (unit, year, rank, ...)."""
-    frame = pd.read_csv(config.REFERENCE_DIR / "column_roles.csv", dtype=str)
+    frame = get_catalog().column_roles
     return {fold(a): r for r, a in zip(frame["role"], frame["alias"]) if r != "aggregate"}
 
 
 @lru_cache(maxsize=1)
 def aggregate_keys() -> frozenset[str]:
     """Folded labels of national/summary rows ("Cả nước", "Trung vị", ...) that are not units."""
-    frame = pd.read_csv(config.REFERENCE_DIR / "column_roles.csv", dtype=str)
+    frame = get_catalog().column_roles
     return frozenset(fold(a) for r, a in zip(frame["role"], frame["alias"]) if r == "aggregate")
 
 
@@ -58,6 +55,7 @@ def index_keys(catalog: Catalog) -> dict[str, str]:
 
 
 def header_text(cell) -> str:
+    """A cell as header text (see :func:`etl.headers.clean`)."""
     return clean(cell)
 
 
@@ -68,6 +66,7 @@ def cached_fold(text: str) -> str:
 
 
 def is_aggregate_label(cell) -> bool:
+    """A national/summary row label (``column_roles.csv``, role ``aggregate``)."""
     return isinstance(cell, str) and cached_fold(cell) in aggregate_keys()
 
 
@@ -170,9 +169,11 @@ def _header_like(cells: list, catalog: Catalog) -> bool:
 
 
 def header_band(sheet: Sheet, position: int, catalog: Catalog) -> tuple[list[int], list[int]]:
-    """Rows that belong to the header together with ``position``: directly above (grouped
-    headers, at least two cells) and directly below (a second naming row, at least two
-    recognised cells). Rows separated by blank lines are not part of it."""
+    """Rows that belong to the header together with ``position``.
+
+    Directly above (grouped headers, at least two cells) and directly below (a second naming
+    row, at least two recognised cells). Rows separated by blank lines are not part of it.
+    """
     above, below = [], []
     current = position
     while len(above) < BAND_ABOVE and current > 0:
@@ -251,8 +252,10 @@ def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
 
 
 def _classify_column(layout: Layout, column: int, catalog: Catalog) -> None:
-    """The first header text (main row, then the rows below and above) that means something decides;
-    a weakly recognised number decides only when nothing else does."""
+    """Classify a column by its first meaningful header text (main row, then below, then above).
+
+    A weakly recognised number decides only when nothing else does.
+    """
     texts = layout.column_texts[column]
     weak = None
     for text in texts:
@@ -296,8 +299,11 @@ def _has_role(layout: Layout, column: int) -> bool:
 
 
 def _table_end(layout: Layout) -> int:
-    """Position after the last table row: pairs tables end at the first summary row (a pair
-    with a score and no province — the focal province repeated, rank rows)."""
+    """Position after the last table row.
+
+    Pairs tables end at the first summary row (a pair with a score and no province — the focal
+    province repeated, rank rows).
+    """
     for position in range(layout.first_data, len(layout.sheet.rows)):
         _, cells = layout.sheet.rows[position]
         if is_repeated_header(layout, cells):
@@ -324,6 +330,7 @@ def index_from_text(text: str, catalog: Catalog) -> str | None:
 
 
 def years_in_text(text: str) -> list[int]:
+    """The years written in a text (a file name, a title), sorted."""
     return sorted(years_in(text))
 
 

@@ -6,15 +6,19 @@ import datetime as dt
 import math
 import re
 
+from provindex import schema
 from provindex.text import fold
 
 MISSING_MARKERS = {"", "-", "–", "—", "n/a", "na", "nan", "..", "...", "…", "x", "null", "none", "không có"}
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
 _FOLDED_MISSING = frozenset(fold(m) for m in MISSING_MARKERS)
+_YEAR = schema.column("score", "year")
+_RANK = schema.column("score", "rank")
 
 
 def is_missing(cell) -> bool:
+    """An empty cell or a printed placeholder for "no value" ("-", "n/a", "…")."""
     if cell is None:
         return True
     if isinstance(cell, float) and math.isnan(cell):
@@ -45,19 +49,23 @@ def parse_number(cell) -> float | None:
 
 
 def is_number(cell) -> bool:
+    """A cell that holds a score-like number (not a missing marker)."""
     return not is_missing(cell) and parse_number(cell) is not None
 
 
 def parse_year(cell) -> int | None:
+    """An edition year (a number or a date) inside the range the schema declares for scores, else None."""
     value = parse_number(cell) if not isinstance(cell, (dt.date, dt.datetime)) else cell.year
-    if value is None or value != int(value) or not 2000 <= value <= 2100:
-        return None
-    return int(value)
+    return _whole_admitted(value, _YEAR)
 
 
 def parse_rank(cell) -> int | None:
-    value = parse_number(cell)
-    if value is None or value != int(value) or value < 1:
+    """A published rank: a whole number the schema admits (from 1), else None."""
+    return _whole_admitted(parse_number(cell), _RANK)
+
+
+def _whole_admitted(value: float | None, column: schema.Column) -> int | None:
+    if value is None or value != int(value) or not column.admits(value):
         return None
     return int(value)
 

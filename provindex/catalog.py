@@ -1,7 +1,8 @@
-"""The catalogue: indices, components, units, crosswalk, aliases and series breaks.
+"""The catalogue: indices, components, units, crosswalk, aliases, series breaks and header maps.
 
-Loaded once from ``data/reference/*.csv`` (the same files fill the database's reference
-tables), so the ETL can recognise headers and unit names without a database.
+Loaded once from ``data/reference/*.csv`` through :mod:`provindex.reference` (the same files
+fill the database's reference tables), so the ETL can recognise headers and unit names without
+a database. Nothing here reads the folder directly.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from provindex import config, schema
+from provindex.i18n import localized
 from provindex.reference import read_reference_csv
 from provindex.text import fold, unit_key
 
-UNIT_SETS = ("vn63", "vn34")
+UNIT_SETS = schema.UNIT_SETS
 #: First edition year scored on the 34 post-merger units (mergers took effect 1 Jul 2025).
 FIRST_VN34_YEAR = 2025
 GENERIC_TOTAL = "*:TOTAL"
@@ -44,6 +46,8 @@ def _typed(table: str, reference_dir: Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Catalog:
+    """Every reference table of one ``data/reference`` folder, typed and cached, with lookups."""
+
     reference_dir: Path
 
     @cached_property
@@ -88,8 +92,15 @@ class Catalog:
 
     @cached_property
     def papi_subdimension_map(self) -> pd.DataFrame:
-        frame = pd.read_csv(self.reference_dir / "papi_subdimension_map.csv", dtype={"position": str})
-        return frame.astype({"first_year": "Int64", "last_year": "Int64"})
+        return _typed("papi_subdimension", self.reference_dir)
+
+    @cached_property
+    def component_positions(self) -> pd.DataFrame:
+        return _typed("component_position", self.reference_dir)
+
+    @cached_property
+    def column_roles(self) -> pd.DataFrame:
+        return _typed("column_role", self.reference_dir)
 
     # -- indices and components -------------------------------------------------------
     def index_codes(self) -> list[str]:
@@ -129,8 +140,7 @@ class Catalog:
 
     def component_label(self, code: str, lang: str = "vi", short: bool = True) -> str:
         row = self.component(code)
-        key = ("short_" if short else "name_") + ("en" if lang == "en" else "vi")
-        return row[key] or row["name_vi"]
+        return localized(row, "short" if short else "name", lang) or row["name_vi"]
 
     def weights_for(self, parent: str, year: int) -> dict[str, float]:
         """Known weights of the components of ``parent`` in ``year`` (empty when unknown)."""
@@ -160,7 +170,8 @@ class Catalog:
 
     def break_years(self, index: str, component: str) -> list[int]:
         """Years where the component's series is cut (every break kind except coverage)."""
-        return sorted({year for key in ((index, "*"), (index, component)) for year, _ in self._break_years.get(key, ())})
+        keys = ((index, "*"), (index, component))
+        return sorted({year for key in keys for year, _ in self._break_years.get(key, ())})
 
     def comparable(self, index: str, component: str, year_from: int, year_to: int,
                    ignore_kinds: tuple[str, ...] = ()) -> bool:
@@ -192,7 +203,7 @@ class Catalog:
         row = self._unit_rows.get((unit_set, code))
         if row is None:
             return code
-        return row["name_en"] if lang == "en" else row["name_vi"]
+        return localized(row, "name", lang)
 
     def successor(self, code_63: str) -> str | None:
         """vn34 code of the unit a vn63 province became part of."""
@@ -238,7 +249,8 @@ class UnitResolver:
                 if spelling:
                     self._add(row["unit_set"], unit_key(spelling), row["code"])
         for row in catalog.aliases[catalog.aliases["kind"] == "unit"].to_dict("records"):
-            sets = [row["unit_set"]] if row["unit_set"] else [s for s in UNIT_SETS if catalog.has_unit(s, row["target"])]
+            sets = [row["unit_set"]] if row["unit_set"] else \
+                [s for s in UNIT_SETS if catalog.has_unit(s, row["target"])]
             for unit_set in sets:
                 self._add(unit_set, unit_key(row["alias"]), row["target"])
 
@@ -292,7 +304,8 @@ class ComponentResolver:
         self.keys: dict[str, set[str]] = {}
         for row in catalog.components.to_dict("records"):
             code = row["code"]
-            for spelling in (code, code.split(":", 1)[1], row["name_vi"], row["name_en"], row["short_vi"], row["short_en"]):
+            labels = (row["name_vi"], row["name_en"], row["short_vi"], row["short_en"])
+            for spelling in (code, code.split(":", 1)[1], *labels):
                 self._add(fold(spelling), code)
         for row in catalog.aliases[catalog.aliases["kind"] == "component"].to_dict("records"):
             if row["target"] == GENERIC_TOTAL:

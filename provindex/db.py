@@ -15,7 +15,7 @@ import duckdb
 
 from provindex import config, schema
 from provindex.reference import read_reference_csv, reference_digest
-from provindex.errors import DatabaseBusy, DatabaseMissing
+from provindex.errors import DatabaseBusy, DatabaseMissing, SchemaTooNew
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
 
@@ -30,20 +30,33 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, wait_sec
     """Open the database; retry briefly while another process holds the lock.
 
     Read-write connections create or upgrade the schema and refresh the reference tables
-    (``ensure``). Read-only connections require the file to exist.
+    (``ensure``). Read-only connections require the file to exist. A database made by a newer
+    schema version is refused (:class:`SchemaTooNew`) before anything is written to it.
     """
     db_file = config.db_path(path)
     if read_only and not db_file.exists():
         raise DatabaseMissing(path=str(db_file))
     if not read_only:
         db_file.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(db_file, read_only, wait_seconds)
+    try:
+        _refuse_newer_schema(con, db_file)
+        if ensure and not read_only:
+            ensure_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _open(db_file: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried with backoff while the lock is held, then :class:`DatabaseBusy`."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(db_file), read_only=read_only, config={"autoinstall_known_extensions": False,
-                                                                            "autoload_known_extensions": False})
-            break
+            return duckdb.connect(str(db_file), read_only=read_only, config={"autoinstall_known_extensions": False,
+                                                                             "autoload_known_extensions": False})
         except duckdb.Error as exc:  # lock held by another process
             if not _is_lock_error(exc):
                 raise
@@ -51,9 +64,22 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, wait_sec
                 raise DatabaseBusy(path=str(db_file), detail=str(exc).splitlines()[0]) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
-    if ensure and not read_only:
-        ensure_schema(con)
-    return con
+
+
+def stored_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version written into the database (None for a new file or one without ``meta``)."""
+    has_meta = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+    if not has_meta:
+        return None
+    value = get_meta(con, "schema_version")
+    return int(value) if value and value.isdigit() else None
+
+
+def _refuse_newer_schema(con: duckdb.DuckDBPyConnection, db_file: Path) -> None:
+    """A newer provindex may have changed what columns mean: read nothing, write nothing."""
+    stored = stored_schema_version(con)
+    if stored is not None and stored > schema.SCHEMA_VERSION:
+        raise SchemaTooNew(path=str(db_file), db_version=stored, app_version=schema.SCHEMA_VERSION)
 
 
 @contextmanager
@@ -110,12 +136,31 @@ def sync_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = config.
     return True
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append rows keyed by column name (absent columns are NULL); a name the schema lacks is a bug.
+
+    The one way the ETL writes register and demo rows, so every writer fills the same columns.
+    """
+    if not rows:
+        return
+    declared = schema.TABLE_BY_NAME[table].column_names()
+    unknown = {key for row in rows for key in row} - set(declared)
+    if unknown:
+        raise KeyError(f"{table} has no column(s) {sorted(unknown)}")
+    names = ", ".join(schema.quote(c) for c in declared)
+    placeholders = ", ".join("?" for _ in declared)
+    con.executemany(f"INSERT INTO {schema.quote(table)} ({names}) VALUES ({placeholders})",
+                    [[row.get(c) for c in declared] for row in rows])
+
+
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A ``meta`` value (dataset, demo_seed, schema_version ...), None when unset."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Write a ``meta`` value (inside the caller's transaction)."""
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 

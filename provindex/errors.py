@@ -31,7 +31,7 @@ class DatabaseMissing(ProvindexError):
     key = "error.db_missing"
 
 
-class UsageError(ProvindexError):
-    """A command was called with arguments that cannot work."""
+class SchemaTooNew(ProvindexError):
+    """The database was made by a newer provindex (higher schema version): opening it could damage it."""
 
-    key = "error.usage"
+    key = "error.schema_newer"

@@ -1,4 +1,4 @@
-"""Named, parameterised read queries. The only place (with db.py and etl/load.py) that holds SQL.
+"""Named, parameterised read queries: with db.py and the ETL writers, the only place that holds SQL.
 
 Every function takes an open connection and returns fully fetched Python/pandas objects,
 never a lazy relation (DuckDB 2.0 results stream and own the connection until fetched).
@@ -26,6 +26,7 @@ def current_scope(con: duckdb.DuckDBPyConnection, index: str, year: int) -> pd.D
 
 
 def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The number the next load gets (load ids are never reused, even after a rollback)."""
     return int(con.execute('SELECT coalesce(max(load_id), 0) + 1 FROM "load"').fetchone()[0])
 
 
@@ -67,10 +68,12 @@ def export_rows(con: duckdb.DuckDBPyConnection, index: str | None = None,
 
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every ``meta`` fact (dataset, demo seed, schema version ...) as a dict."""
     return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
 
 def has_scores(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when any current score exists (the demo refuses to overwrite such a database)."""
     return con.execute("SELECT count(*) FROM score_current").fetchone()[0] > 0
 
 
@@ -82,10 +85,12 @@ def actions(con: duckdb.DuckDBPyConnection, unit_code: str | None = None) -> pd.
 
 
 def action_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every pre-registered hypothesis (action, component, expected sign and lag)."""
     return con.execute("SELECT * FROM action_target ORDER BY action_id, component").df()
 
 
 def demo_effects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The effects the demo planted (the truth the impact models are checked against)."""
     return con.execute("SELECT * FROM demo_effect ORDER BY action_type, component").df()
 
 
@@ -94,11 +99,8 @@ def register_version(con: duckdb.DuckDBPyConnection) -> str:
     """Fingerprint of the register (every version row and every hypothesis): changes after any import."""
     row = con.execute("""
         SELECT count(*), coalesce(sum(version), 0), coalesce(max(created_at)::VARCHAR, '-'),
-               (SELECT count(*) FROM action_target), (SELECT coalesce(max(registered_at)::VARCHAR, '-') FROM action_target)
+               (SELECT count(*) FROM action_target),
+               (SELECT coalesce(max(registered_at)::VARCHAR, '-') FROM action_target)
         FROM action""").fetchone()
     return "|".join(str(v) for v in row)
 
-
-def action_versions(con: duckdb.DuckDBPyConnection, action_id: str) -> pd.DataFrame:
-    """Every stored version of one action, oldest first (the audit trail)."""
-    return con.execute("SELECT * FROM action WHERE action_id = ? ORDER BY version", [action_id]).df()

@@ -1,42 +1,76 @@
-"""The one declaration of the database: tables, columns, types, keys and meaning.
+"""The one declaration of the database: tables, columns, types, keys, allowed values and meaning.
 
-DDL (``db.py``), the reference loader and the convention tests derive from ``TABLES``;
-nothing else spells a column list. Reference tables are filled from ``data/reference/*.csv``
-with the same column names.
+DDL (``db.py``, with CHECK constraints generated from each column's allowed values and range),
+the reference loader, the importers' validation and the convention tests derive from ``TABLES``;
+nothing else spells a column list or a vocabulary. Reference tables are filled from
+``data/reference/*.csv`` with the same column names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Column:
+    """One column: SQL type, meaning, and the values it admits (checked on import and by the DDL)."""
+
     name: str
     type: str
     description: str
     nullable: bool = True
+    #: The only values the column may hold (empty = any).
+    allowed: tuple = ()
+    min: float | None = None
+    max: float | None = None
+
+    def admits(self, value) -> bool:
+        """True when ``value`` (None = missing) is one of the allowed values and inside the range."""
+        if value is None:
+            return True
+        if self.allowed and value not in self.allowed:
+            return False
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def choices_text(self) -> str:
+        """The allowed values as an analyst reads them in a message ("day, month, year"; "+1, -1")."""
+        signed = any(isinstance(v, int) and v < 0 for v in self.allowed)
+        return ", ".join(f"{v:+d}" if signed else str(v) for v in self.allowed)
 
 
 @dataclass(frozen=True)
 class Table:
+    """One table: its columns, primary key and, for reference tables, the CSV that fills it."""
+
     name: str
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
     #: CSV in data/reference that fills this table on every schema sync (None = data table).
     reference_csv: str | None = None
-    checks: tuple[str, ...] = field(default=())
 
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
-def _c(name: str, type_: str, description: str, nullable: bool = True) -> Column:
-    return Column(name, type_, description, nullable)
+
+def _c(name: str, type_: str, description: str, nullable: bool = True, **limits) -> Column:
+    return Column(name, type_, description, nullable, **limits)
 
 
+#: Written into ``meta`` on every read-write connect; a database with a higher number is refused.
 SCHEMA_VERSION = 1
+
+UNIT_SETS = ("vn63", "vn34")
+#: "approximate" marks a placeholder date (only the year, or not even that, is known): the demo's
+#: unverified Đà Nẵng entries and every fieldwork date of ``index_editions.csv``.
+DATE_PRECISIONS = ("day", "month", "year", "approximate")
+PERSISTENCES = ("absorbing", "temporary", "one_off")
+#: Years an edition or an action may carry (scores: the indices started in the 2000s).
+SCORE_YEARS = {"min": 2000, "max": 2100}
+ACTION_YEARS = {"min": 1990, "max": 2100}
 
 TABLES: tuple[Table, ...] = (
     Table("meta", "Key/value facts about this database (dataset=demo|real, schema_version, ...).",
@@ -46,14 +80,16 @@ TABLES: tuple[Table, ...] = (
           (_c("index", "VARCHAR", "index code: PCI, PAPI, PAR, SIPAS", False),
            _c("name_vi", "VARCHAR", "Vietnamese name"), _c("name_en", "VARCHAR", "English name"),
            _c("short_vi", "VARCHAR", "short Vietnamese label"), _c("short_en", "VARCHAR", "short English label"),
-           _c("publisher_vi", "VARCHAR", "publisher (Vietnamese)"), _c("publisher_en", "VARCHAR", "publisher (English)"),
+           _c("publisher_vi", "VARCHAR", "publisher (Vietnamese)"),
+           _c("publisher_en", "VARCHAR", "publisher (English)"),
            _c("composite", "VARCHAR", "component code of the headline score"),
            _c("first_year", "INTEGER", "first edition"), _c("unit", "VARCHAR", "points or percent"),
            _c("higher_is_better", "BOOLEAN", "direction of the headline score"),
            _c("sort", "INTEGER", "display order")),
           ("index",), "indices.csv"),
     Table("component", "Every scored component of every index (composite, sub-index, sub-dimension).",
-          (_c("index", "VARCHAR", "index code", False), _c("code", "VARCHAR", "stable component code, e.g. PCI:TRANSPARENCY", False),
+          (_c("index", "VARCHAR", "index code", False),
+           _c("code", "VARCHAR", "stable component code, e.g. PCI:TRANSPARENCY", False),
            _c("parent", "VARCHAR", "component this one feeds (NULL for a composite)"),
            _c("level", "INTEGER", "0 composite, 1 sub-index/dimension, 2 sub-dimension"),
            _c("sort", "INTEGER", "display order within the index"),
@@ -80,11 +116,12 @@ TABLES: tuple[Table, ...] = (
            _c("name_en", "VARCHAR", "English name"), _c("sort", "INTEGER", "display order")),
           ("code",), "regions.csv"),
     Table("unit", "Provincial units keyed by (unit_set, code): vn63 to 30 Jun 2025, vn34 from 1 Jul 2025.",
-          (_c("unit_set", "VARCHAR", "vn63 or vn34", False), _c("code", "VARCHAR", "GSO code (2 digits)", False),
+          (_c("unit_set", "VARCHAR", "vn63 or vn34", False, allowed=UNIT_SETS),
+           _c("code", "VARCHAR", "GSO code (2 digits)", False),
            _c("name_vi", "VARCHAR", "short Vietnamese name"), _c("full_name_vi", "VARCHAR", "name with Tỉnh/Thành phố"),
            _c("name_ascii", "VARCHAR", "name without diacritics"), _c("name_en", "VARCHAR", "English name"),
            _c("region", "VARCHAR", "GSO region code (for vn34: region of the code's former province)"),
-           _c("unit_type", "VARCHAR", "province or city (centrally-run)"),
+           _c("unit_type", "VARCHAR", "province or city (centrally-run)", allowed=("province", "city")),
            _c("valid_from", "DATE", "first day the unit exists (NULL = before the data)"),
            _c("valid_to", "DATE", "last day (NULL = current)"),
            _c("merged_into", "VARCHAR", "code the unit was merged into within the same set (Hà Tây -> Hà Nội)"),
@@ -98,20 +135,42 @@ TABLES: tuple[Table, ...] = (
            _c("pop2020_thousand", "DOUBLE", "GSO 2020 average population, thousands")),
           ("from_set", "from_code", "to_set"), "crosswalk.csv"),
     Table("alias", "Extra spellings of unit names and column headers (diacritics are handled by folding).",
-          (_c("kind", "VARCHAR", "unit or component", False), _c("target", "VARCHAR", "unit code or component code", False),
+          (_c("kind", "VARCHAR", "unit or component", False),
+           _c("target", "VARCHAR", "unit code or component code", False),
            _c("unit_set", "VARCHAR", "restrict a unit alias to one set (NULL = any set with that code)"),
            _c("alias", "VARCHAR", "the spelling", False), _c("note", "VARCHAR", "why it exists")),
           (), "aliases.csv"),
     Table("series_break", "Years where a series changes meaning; charts mark them, comparisons warn.",
-          (_c("index", "VARCHAR", "index code", False), _c("component", "VARCHAR", "component code or * for all", False),
-           _c("year", "INTEGER", "first year of the new series", False), _c("kind", "VARCHAR", "methodology, weights, coverage, units"),
+          (_c("index", "VARCHAR", "index code", False),
+           _c("component", "VARCHAR", "component code or * for all", False),
+           _c("year", "INTEGER", "first year of the new series", False),
+           _c("kind", "VARCHAR", "methodology, weights, coverage, units"),
            _c("note_vi", "VARCHAR", "explanation (Vietnamese)"), _c("note_en", "VARCHAR", "explanation (English)")),
           (), "series_breaks.csv"),
     Table("tile", "Tile-grid map layout: one equal square per unit, placed geographically (written by us).",
-          (_c("unit_set", "VARCHAR", "vn63 or vn34", False), _c("code", "VARCHAR", "unit code", False),
-           _c("row", "INTEGER", "row from the north (0 = top)", False), _c("col", "INTEGER", "column from the west", False),
+          (_c("unit_set", "VARCHAR", "vn63 or vn34", False, allowed=UNIT_SETS),
+           _c("code", "VARCHAR", "unit code", False),
+           _c("row", "INTEGER", "row from the north (0 = top)", False),
+           _c("col", "INTEGER", "column from the west", False),
            _c("label", "VARCHAR", "short tile label")),
           ("unit_set", "code"), "tilegrid.csv"),
+    Table("column_role", "Header spellings of structural columns (unit, year, rank ...) and labels of national rows.",
+          (_c("role", "VARCHAR", "what a column with this header holds; aggregate = a national/summary row label",
+              False, allowed=("unit", "unit_code", "year", "index", "component", "value", "rank", "unit_set",
+                              "ci_low", "ci_high", "ignore", "aggregate")),
+           _c("alias", "VARCHAR", "the spelling", False)),
+          (), "column_roles.csv"),
+    Table("component_position", "Numbered headers per index and period ('Chỉ số 3' in PCI 2006-08 -> a component).",
+          (_c("index", "VARCHAR", "index code", False), _c("first_year", "INTEGER", "first year of the numbering"),
+           _c("last_year", "INTEGER", "last year (NULL = open)"), _c("position", "VARCHAR", "printed number", False),
+           _c("component", "VARCHAR", "component code", False), _c("note", "VARCHAR", "source of the numbering")),
+          (), "component_positions.csv"),
+    Table("papi_subdimension",
+          "PAPI sub-dimension numbers per period -> meaning-based codes (ARCHITECTURE, decision 3).",
+          (_c("first_year", "INTEGER", "first year of the numbering"), _c("last_year", "INTEGER", "last year"),
+           _c("position", "VARCHAR", "printed number, e.g. 2.1", False),
+           _c("component", "VARCHAR", "component code", False)),
+          (), "papi_subdimension_map.csv"),
     Table("load", "One row per accepted file load; never deleted. Rollback sets active=false.",
           (_c("load_id", "INTEGER", "load number", False), _c("at", "TIMESTAMP", "when (UTC)", False),
            _c("user", "VARCHAR", "who loaded it"), _c("file_name", "VARCHAR", "file name as given"),
@@ -119,54 +178,63 @@ TABLES: tuple[Table, ...] = (
            _c("index", "VARCHAR", "indices in the file, comma-separated"),
            _c("years", "VARCHAR", "years in the file, comma-separated"),
            _c("rows", "INTEGER", "score rows stored"),
-           _c("status", "VARCHAR", "loaded or rolled_back", False), _c("active", "BOOLEAN", "counts for the current view", False),
+           _c("status", "VARCHAR", "loaded or rolled_back", False, allowed=("loaded", "rolled_back")),
+            _c("active", "BOOLEAN", "counts for the current view", False),
            _c("encoding", "VARCHAR", "detected text encoding"), _c("layout", "VARCHAR", "detected layout"),
            _c("sheet", "VARCHAR", "sheet read (workbooks)"), _c("warnings", "INTEGER", "warnings shown at load"),
-           _c("rolled_back_at", "TIMESTAMP", "when it was rolled back"), _c("rolled_back_by", "VARCHAR", "who rolled it back")),
+           _c("rolled_back_at", "TIMESTAMP", "when it was rolled back"),
+           _c("rolled_back_by", "VARCHAR", "who rolled it back")),
           ("load_id",)),
     Table("load_scope", "Which (index, year) a load replaces: the current view takes the newest active load per scope.",
           (_c("load_id", "INTEGER", "load number", False), _c("index", "VARCHAR", "index code", False),
-           _c("year", "INTEGER", "edition year", False), _c("unit_set", "VARCHAR", "unit set of the rows"),
+           _c("year", "INTEGER", "edition year", False, **SCORE_YEARS),
+           _c("unit_set", "VARCHAR", "unit set of the rows", allowed=UNIT_SETS),
            _c("rows", "INTEGER", "rows in this scope")),
           ("load_id", "index", "year")),
     Table("score", "Append-only scores; every version kept.",
           (_c("load_id", "INTEGER", "load that brought the value", False), _c("index", "VARCHAR", "index code", False),
-           _c("year", "INTEGER", "edition year", False), _c("unit_set", "VARCHAR", "vn63 or vn34", False),
+           _c("year", "INTEGER", "edition year", False, **SCORE_YEARS),
+           _c("unit_set", "VARCHAR", "vn63 or vn34", False, allowed=UNIT_SETS),
            _c("unit_code", "VARCHAR", "GSO code", False), _c("component", "VARCHAR", "component code", False),
-           _c("value", "DOUBLE", "published score", False), _c("rank", "INTEGER", "published rank (composite)"),
+           _c("value", "DOUBLE", "published score", False), _c("rank", "INTEGER", "published rank (composite)", min=1),
            _c("ci_low", "DOUBLE", "lower bound of the published 95% CI"), _c("ci_high", "DOUBLE", "upper bound")),
           ("load_id", "year", "unit_set", "unit_code", "component")),
     Table("action_type", "Controlled vocabulary of reform actions and recorded confounders.",
-          (_c("code", "VARCHAR", "type code, e.g. OSS_CENTRE", False), _c("kind", "VARCHAR", "reform or confounder"),
+          (_c("code", "VARCHAR", "type code, e.g. OSS_CENTRE", False),
+           _c("kind", "VARCHAR", "reform or confounder", allowed=("reform", "confounder")),
            _c("name_vi", "VARCHAR", "Vietnamese name"), _c("name_en", "VARCHAR", "English name"),
-           _c("persistence", "VARCHAR", "typical persistence: absorbing, temporary, one_off")),
+           _c("persistence", "VARCHAR", "typical persistence", allowed=PERSISTENCES)),
           ("code",), "action_types.csv"),
     Table("action", "The reform-action register: one dated, documented action in one unit.",
           (_c("action_id", "VARCHAR", "stable slug, e.g. DNG-2013-CT29", False),
            _c("version", "INTEGER", "register version of this row (edits add a version)", False),
-           _c("unit_set", "VARCHAR", "unit set of the acting unit", False), _c("unit_code", "VARCHAR", "acting unit", False),
-           _c("year", "INTEGER", "year the action took effect", False),
+           _c("unit_set", "VARCHAR", "unit set of the acting unit", False, allowed=UNIT_SETS),
+            _c("unit_code", "VARCHAR", "acting unit", False),
+           _c("year", "INTEGER", "year the action took effect", False, **ACTION_YEARS),
            _c("date", "DATE", "operational date (citizens or firms can feel it)"),
-           _c("date_precision", "VARCHAR", "day, month or year"),
+           _c("date_precision", "VARCHAR", "how exact the date is (approximate = a placeholder)",
+              allowed=DATE_PRECISIONS),
            _c("action_type", "VARCHAR", "code from action_type", False),
            _c("title_vi", "VARCHAR", "title (Vietnamese)"), _c("title_en", "VARCHAR", "title (English)"),
            _c("description", "VARCHAR", "what was done"),
            _c("target_components", "VARCHAR", "components it aims to move, comma-separated"),
            _c("dose", "DOUBLE", "intensity, e.g. % services online"), _c("dose_unit", "VARCHAR", "unit of the dose"),
-           _c("persistence", "VARCHAR", "absorbing, temporary or one_off"),
+           _c("persistence", "VARCHAR", "how long the action lasts", allowed=PERSISTENCES),
            _c("end_date", "DATE", "end of a temporary campaign"),
-           _c("evidence_grade", "VARCHAR", "A official text, B official report, C press, D self-reported"),
+           _c("evidence_grade", "VARCHAR", "A official text, B official report, C press, D self-reported",
+              allowed=("A", "B", "C", "D")),
            _c("source_document", "VARCHAR", "document number and issuer"),
            _c("is_synthetic", "BOOLEAN", "true for invented demo actions", False),
            _c("created_by", "VARCHAR", "who entered it"), _c("created_at", "TIMESTAMP", "when"),
            # IMPACT-METHOD §1.1 fields (issue 5); additive, older databases gain them on connect.
-           _c("scope", "VARCHAR", "province, department, district, commune or pilot_subset (< province = partial dose)"),
+           _c("scope", "VARCHAR", "where it applies (below province = partial dose)",
+              allowed=("province", "department", "district", "commune", "pilot_subset")),
            _c("doc_type", "VARCHAR", "Chỉ thị, Nghị quyết, Quyết định, Kế hoạch, Đề án, Công văn, Báo cáo, other"),
            _c("doc_number", "VARCHAR", "document number, e.g. 29-CT/TU"),
            _c("issuing_body", "VARCHAR", "Tỉnh ủy/Thành ủy, HĐND, UBND, Sở, other"),
            _c("signed_date", "DATE", "date the document was signed (for anticipation analyses)"),
            _c("effective_date", "DATE", "date the document took effect"),
-           _c("intensity_kind", "VARCHAR", "flow_in_year or stock_at_year_end (how to read dose)"),
+           _c("intensity_kind", "VARCHAR", "how to read dose", allowed=("flow_in_year", "stock_at_year_end")),
            _c("source_url", "VARCHAR", "where the document was found"),
            _c("source_archive_path", "VARCHAR", "offline copy for intranet users"),
            _c("reason", "VARCHAR", "why the action was taken, e.g. response to a PCI drop (Ashenfelter flag)"),
@@ -176,20 +244,25 @@ TABLES: tuple[Table, ...] = (
           ("action_id", "version")),
     Table("action_target", "Pre-registered hypotheses: which component an action should move, in which direction.",
           (_c("action_id", "VARCHAR", "action", False), _c("index", "VARCHAR", "index code", False),
-           _c("component", "VARCHAR", "component code", False), _c("role", "VARCHAR", "primary or secondary"),
-           _c("expected_sign", "INTEGER", "+1 or -1"), _c("expected_lag", "INTEGER", "years until the effect shows"),
+           _c("component", "VARCHAR", "component code", False),
+           _c("role", "VARCHAR", "primary or secondary", allowed=("primary", "secondary")),
+           _c("expected_sign", "INTEGER", "direction of the expected effect", allowed=(1, -1)),
+           _c("expected_lag", "INTEGER", "years until the effect shows"),
            _c("registered_at", "TIMESTAMP", "when the hypothesis was recorded")),
           ("action_id", "component")),
     Table("index_edition", "One row per index edition: fieldwork and publication dates, methodology version.",
-          (_c("index", "VARCHAR", "index code", False), _c("edition_year", "INTEGER", "reference year of the edition", False),
+          (_c("index", "VARCHAR", "index code", False),
+           _c("edition_year", "INTEGER", "reference year of the edition", False),
            _c("fieldwork_start", "DATE", "first day of fieldwork (survey) for the edition"),
            _c("fieldwork_end", "DATE", "last day of fieldwork"),
            _c("publication_date", "DATE", "release of the report (usually the following spring)"),
-           _c("date_precision", "VARCHAR", "day when verified from the report, approximate otherwise"),
+           _c("date_precision", "VARCHAR", "day when verified from the report, approximate otherwise",
+              allowed=DATE_PRECISIONS),
            _c("methodology_version", "VARCHAR", "methodology period; a change is a series break"),
            _c("n_units", "INTEGER", "units published"), _c("notes", "VARCHAR", "source and caveats")),
           ("index", "edition_year"), "index_editions.csv"),
-    Table("mechanical_link", "Action types whose sub-index contains an indicator of the action itself (manipulation check).",
+    Table("mechanical_link",
+          "Action types whose sub-index contains an indicator of the action itself (manipulation check).",
           (_c("action_type", "VARCHAR", "action type", False), _c("index", "VARCHAR", "index code", False),
            _c("component", "VARCHAR", "component that mechanically reflects the action", False),
            _c("reason_vi", "VARCHAR", "why (Vietnamese)"), _c("reason_en", "VARCHAR", "why (English)")),
@@ -228,6 +301,16 @@ JOIN (SELECT action_id, max(version) AS version FROM action GROUP BY action_id) 
 VIEWS: tuple[str, ...] = (CURRENT_VIEW, ACTION_CURRENT_VIEW)
 
 
+#: The columns of a tidy score (the ``score`` table without its load): what extraction yields,
+#: the loader writes and the demo generates.
+SCORE_COLUMNS: tuple[str, ...] = tuple(c for c in TABLE_BY_NAME["score"].column_names() if c != "load_id")
+
+
+def column(table: str, name: str) -> Column:
+    """The declaration of ``table.name`` (its allowed values and range are the rule importers check)."""
+    return TABLE_BY_NAME[table].column(name)
+
+
 def quote(identifier: str) -> str:
     """Quote an identifier that comes from this declaration (never from user input)."""
     assert identifier in _KNOWN_IDENTIFIERS, identifier
@@ -235,10 +318,31 @@ def quote(identifier: str) -> str:
 
 
 def create_table_sql(table: Table) -> str:
-    cols = [f'{quote(c.name)} {c.type}{"" if c.nullable else " NOT NULL"}' for c in table.columns]
+    """CREATE TABLE for a declared table, with NOT NULL, CHECK (allowed values, range) and its key."""
+    cols = [f'{quote(c.name)} {c.type}{"" if c.nullable else " NOT NULL"}{_check_sql(c)}' for c in table.columns]
     if table.primary_key:
         cols.append("PRIMARY KEY (" + ", ".join(quote(k) for k in table.primary_key) + ")")
     return f"CREATE TABLE IF NOT EXISTS {quote(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def _check_sql(col: Column) -> str:
+    """The column's CHECK clause ("" when it admits anything of its type); NULL always passes."""
+    name = quote(col.name)
+    parts = []
+    if col.allowed:
+        parts.append(f"{name} IN ({', '.join(_literal(v) for v in col.allowed)})")
+    if col.min is not None:
+        parts.append(f"{name} >= {_literal(col.min)}")
+    if col.max is not None:
+        parts.append(f"{name} <= {_literal(col.max)}")
+    return f" CHECK ({' AND '.join(parts)})" if parts else ""
+
+
+def _literal(value) -> str:
+    """A SQL literal for a value of this declaration (never user input)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
 
 
 _KNOWN_IDENTIFIERS = {t.name for t in TABLES} | {c.name for t in TABLES for c in t.columns}

@@ -48,8 +48,10 @@ def key_groups(width: int, id_columns: set[int], score_columns: set[int], rank_c
 
 
 def orphan_scores(cells: list, groups: list[Group], is_missing, is_number) -> bool:
-    """A pairs-shaped row where some pair has a score but no province: a summary row below the
-    table (the focal province repeated, its ranks), not a data row."""
+    """A pairs-shaped row where some pair has a score but no province.
+
+    Such a row is a summary below the table (the focal province repeated, its ranks), not data.
+    """
     if len(groups) < 2:
         return False
     for group in groups:

@@ -26,6 +26,8 @@ MULTI_YEAR_SHARE = 0.8
 
 @dataclass
 class Candidate:
+    """A recognised sheet competing for the summary choice, with the year it states about itself."""
+
     layout: Layout
     year: int | None  # the year the sheet states about itself
     year_source: str | None  # sheet | title | header
@@ -42,21 +44,26 @@ class Candidate:
 
 @dataclass
 class Choice:
+    """The sheet(s) read from a workbook, whether it is one-sheet-per-year, and notes for the report."""
+
     chosen: list[Candidate]
     multi_year: bool = False
     notes: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def candidate(layout: Layout) -> Candidate:
+    """A recognised sheet as a candidate, with its own stated year."""
     year, source = sheet_year(layout)
     return Candidate(layout, year, source)
 
 
 def usable(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates that hold scores (long tables, or wide ones with score columns)."""
     return [c for c in candidates if c.layout.kind == "long" or c.layout.score_columns]
 
 
 def choose(candidates: list[Candidate], file_years: list[int], given_year: int | None) -> Choice:
+    """The sheet(s) to read: the richest table, a stale sheet set aside, or every year of a multi-year workbook."""
     pool = usable(candidates)
     if not pool:
         return Choice([])
