@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from provindex import config, queries
+from provindex import config, queries, schema
 from provindex import db as dbmod
 from provindex.catalog import get_catalog
 from provindex.narrative import what_changed
@@ -21,7 +21,6 @@ from provindex.overview import IndexCard, build_cards
 if TYPE_CHECKING:
     from provindex.ui import PageContext
 
-_EMPTY_SCORES = ("index", "year", "unit_set", "unit_code", "component", "value", "rank")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -38,7 +37,7 @@ def _read_all() -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame, str]:
     """Everything the pages read, in one connection per database version (empty before any database)."""
     path = config.db_path()
     if not path.exists():
-        empty = pd.DataFrame(columns=list(_EMPTY_SCORES))
+        empty = pd.DataFrame(columns=list(schema.SCORE_COLUMNS))
         return (empty, {}, pd.DataFrame(columns=["action_id", "unit_code", "year", "action_type"]),
                 pd.DataFrame(columns=["action_id", "index", "component"]), "-")
     return _load_database(str(path), dbmod.data_version(path))
