@@ -6,6 +6,8 @@ import json
 import pytest
 
 from conftest import ROOT, page_text as text, run_page
+from provindex.i18n import t
+from provindex.ui.navigation import PAGES as NAVIGATION
 
 PAGES = ROOT / "app_pages"
 
@@ -133,7 +135,9 @@ def test_map_shows_unpublished_units_in_grey(demo_db, monkeypatch):
     assert "Ô màu xám: 33/63" in text(app)
 
 
-def test_every_page_on_an_empty_database(tmp_path, monkeypatch):
-    for page in ("overview", "trends", "rankings", "compare", "map"):
-        app = run(page, tmp_path / "none.duckdb", monkeypatch)
-        assert "python -m etl demo" in app.info[0].value
+@pytest.mark.parametrize("page", NAVIGATION, ids=lambda spec: spec.key)
+def test_every_page_of_the_navigation_on_an_empty_database(tmp_path, monkeypatch, page):
+    app = run_page(page.path, tmp_path / "none.duckdb", monkeypatch)
+    assert "python -m etl demo" in app.info[0].value
+    assert app.title[0].value == t(f"nav.{page.key}", "vi")
+    assert not app.get("plotly_chart") and not app.metric

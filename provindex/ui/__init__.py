@@ -1,0 +1,108 @@
+"""The Streamlit side of the library: the page frame, view state, cached reads and layout.
+
+Pages call :func:`page_setup` first; it renders the sidebar (language, year, unit), the
+simulated-data label and the empty-database guidance, and returns a :class:`PageContext`.
+Then a page asks one view function (``provindex.views``, ``provindex.impact.view``) for its
+content and lays it out with the renderers re-exported here.
+
+``state`` keeps choices in the session and the URL; ``data`` holds the cached reads; ``render``
+and ``impact`` place finished view models on the page. No other library module imports Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from provindex import config
+from provindex.catalog import Catalog, get_catalog, unit_set_for_year
+from provindex.errors import ProvindexError
+from provindex.i18n import t
+from provindex.ui.data import load_data, load_register, overview_cards
+from provindex.ui.impact import impact_controls, impact_results, render_impact_card, warm_impact
+from provindex.ui.render import (boundary_shapes, download_csv, render_index_card, render_league, render_movers,
+                                 render_notes, render_story, render_strengths, render_target_gap, render_tiers,
+                                 show_chart)
+from provindex.ui.state import (component_picker, current_lang, index_picker, initial_state, language_switch,
+                                publish, units_picker, url_multiselect, url_select, url_toggle, valid_unit)
+
+__all__ = [
+    "PageContext", "page_setup", "current_lang", "load_data", "load_register", "overview_cards",
+    "url_select", "url_multiselect", "url_toggle", "index_picker", "component_picker", "units_picker",
+    "download_csv", "show_chart", "render_notes", "render_index_card", "render_story", "render_league",
+    "render_movers", "render_tiers", "render_target_gap", "render_strengths", "boundary_shapes",
+    "warm_impact", "impact_controls", "impact_results", "render_impact_card",
+]
+
+
+@dataclass
+class PageContext:
+    """What every page knows after :func:`page_setup`: language, year, unit set, focal unit and the data."""
+
+    lang: str
+    year: int
+    unit_set: str
+    unit_code: str
+    scores: pd.DataFrame
+    meta: dict
+    catalog: Catalog
+    actions: pd.DataFrame
+
+    @property
+    def unit_name(self) -> str:
+        return self.catalog.unit_name(self.unit_set, self.unit_code, self.lang)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.meta.get("dataset") == "demo"
+
+
+def page_setup(page_key: str) -> PageContext:
+    """Sidebar filters, labels and guards shared by every page. Stops the run on an empty database."""
+    catalog = get_catalog()
+    lang = current_lang()
+    try:
+        scores, meta, actions = load_data()
+    except ProvindexError as exc:
+        st.error(exc.message(lang))
+        st.stop()
+    if scores.empty:
+        language_switch(lang)
+        st.title(t(f"nav.{page_key}", lang))
+        st.info(t("ui.empty_db", lang, path=str(config.db_path())))
+        st.stop()
+    years = sorted(int(y) for y in scores["year"].unique())
+    initial_state(years)
+    lang = language_switch(current_lang())
+    year, unit_set, unit, former = _sidebar_filters(catalog, years, lang)
+    for key, value in (("lang", lang), ("year", year), ("unit", unit)):
+        publish(key, value)
+    context = PageContext(lang, int(year), unit_set, unit, scores, meta, catalog, actions)
+    _labels(context, former)
+    return context
+
+
+def _sidebar_filters(catalog: Catalog, years: list[int], lang: str) -> tuple[int, str, str, str | None]:
+    """Year and unit pickers; a former province asked for in a 34-unit year becomes its new unit."""
+    with st.sidebar:
+        year = st.selectbox(t("ui.year", lang), years[::-1], key="pv_year")
+        unit_set = unit_set_for_year(year)
+        unit, former = valid_unit(catalog, unit_set, str(st.session_state.get("pv_unit")))
+        st.session_state["pv_unit"] = unit
+        codes = list(catalog.units_of(unit_set)["code"])
+        unit = st.selectbox(t("ui.unit", lang), codes, key="pv_unit",
+                            format_func=lambda c: catalog.unit_name(unit_set, c, lang))
+        st.caption(t("ui.unit_set_caption", lang, unit_set=unit_set, n=len(codes)))
+    return year, unit_set, unit, former
+
+
+def _labels(context: PageContext, former: str | None) -> None:
+    """The simulated-data warning and the former-province notice, on every page."""
+    lang = context.lang
+    if context.is_demo:
+        st.warning(t("ui.demo_banner", lang), icon=":material/warning:")
+    if former:
+        st.info(t("ui.former_unit", lang, former=context.catalog.unit_name("vn63", former, lang),
+                  unit=context.unit_name, year=context.year))

@@ -1,0 +1,80 @@
+"""Cached reads for the pages: one short read-only connection per database version.
+
+Results are cached per *data version* (size and mtime of the database files, ``db.data_version``), so a
+load from the command line or the Data page shows on every session's next run without a restart, and
+no page run holds the database open (the loader needs the single-writer lock; ARCHITECTURE decision 1).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from provindex import config, queries
+from provindex import db as dbmod
+from provindex.catalog import get_catalog
+from provindex.narrative import what_changed
+from provindex.overview import IndexCard, build_cards
+
+if TYPE_CHECKING:
+    from provindex.ui import PageContext
+
+_EMPTY_SCORES = ("index", "year", "unit_set", "unit_code", "component", "value", "rank")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _load_database(path: str, version: str) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame, str]:
+    con = dbmod.connect(path, read_only=True)
+    try:
+        return (queries.current_scores(con), queries.meta(con), queries.actions(con), queries.action_targets(con),
+                queries.register_version(con))
+    finally:
+        con.close()
+
+
+def _read_all() -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame, str]:
+    """Everything the pages read, in one connection per database version (empty before any database)."""
+    path = config.db_path()
+    if not path.exists():
+        empty = pd.DataFrame(columns=list(_EMPTY_SCORES))
+        return (empty, {}, pd.DataFrame(columns=["action_id", "unit_code", "year", "action_type"]),
+                pd.DataFrame(columns=["action_id", "index", "component"]), "-")
+    return _load_database(str(path), dbmod.data_version(path))
+
+
+def load_data() -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Current scores, meta and the action register; empty frames when there is no database yet."""
+    return _read_all()[:3]
+
+
+def load_register() -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Current register, pre-registered targets and the register version (read with the scores)."""
+    return _read_all()[2:]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_cards(version: str, unit_set: str, unit_code: str, year: int, _scores: pd.DataFrame) -> list[IndexCard]:
+    return build_cards(_scores, get_catalog(), unit_set, unit_code, year)
+
+
+def overview_cards(ctx: PageContext) -> list[IndexCard]:
+    """Cards per index, cached per (database version, unit, year)."""
+    return _cached_cards(dbmod.data_version(), ctx.unit_set, ctx.unit_code, ctx.year, ctx.scores)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_story(version: str, unit_code: str, year: int, lang: str, _cards: list[IndexCard],
+                  _scores: pd.DataFrame, unit_name: str) -> list[str]:
+    paragraphs = []
+    for card in _cards:
+        text = what_changed(card, _scores[_scores["index"] == card.index], get_catalog(), unit_code, unit_name, lang)
+        if text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def story_paragraphs(cards: list[IndexCard], ctx: PageContext) -> list[str]:
+    """'What changed this year', one paragraph per index, cached per (data version, unit, year, language)."""
+    return _cached_story(dbmod.data_version(), ctx.unit_code, ctx.year, ctx.lang, cards, ctx.scores, ctx.unit_name)

@@ -1,0 +1,47 @@
+"""The pages of the dashboard, declared once.
+
+The entry point builds its navigation from this list and the tests run every page from it, so a new
+page is one new line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from provindex import config
+from provindex.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its script in ``app_pages/``, its URL path (the title is ``nav.<key>``) and its icon."""
+
+    key: str
+    icon: str
+    default: bool = False
+
+    @property
+    def script(self) -> str:
+        return f"app_pages/{self.key}.py"
+
+    @property
+    def path(self):
+        return config.ROOT / self.script
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", ":material/home:", default=True),
+    PageSpec("trends", ":material/show_chart:"),
+    PageSpec("rankings", ":material/leaderboard:"),
+    PageSpec("compare", ":material/compare_arrows:"),
+    PageSpec("map", ":material/grid_view:"),
+    PageSpec("impact", ":material/science:"),
+)
+
+
+def navigation_pages(lang: str) -> list[st.Page]:
+    """``st.Page`` objects for ``st.navigation``, titled in ``lang``; the overview is served at ``/``."""
+    return [st.Page(spec.script, title=t(f"nav.{spec.key}", lang), icon=spec.icon, url_path=spec.key,
+                    default=spec.default) for spec in PAGES]

@@ -1,0 +1,184 @@
+"""Streamlit layout of the view models: cards, tables, charts with their downloads, notes.
+
+Nothing here computes a number: the views (``provindex.views``, ``provindex.overview``) hand over
+finished values and sentences; these functions place them on the page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from provindex.charts import chart_config
+from provindex.i18n import localized, t
+from provindex.overview import IndexCard
+from provindex.text import format_number, format_signed
+from provindex.ui.data import story_paragraphs
+from provindex.ui.state import url_toggle
+from provindex.views import CompareView, RankingView
+
+if TYPE_CHECKING:
+    from provindex.ui import PageContext
+
+
+def render_index_card(card: IndexCard, ctx: PageContext) -> None:
+    """One Overview card: score and change, rank and quartile, strongest and weakest sub-index, caveats."""
+    lang, catalog = ctx.lang, ctx.catalog
+    index_row = catalog.index_row(card.index)
+    title = localized(index_row, "short", lang)
+    with st.container(border=True):
+        st.subheader(f"{title} {card.year or ''}".strip())
+        st.caption(localized(index_row, "name", lang))
+        if card.status != "ok":
+            st.write(_status_sentence(card, ctx))
+            return
+        decimals = 2
+        delta = None
+        if card.change is not None:
+            delta = format_signed(card.change, lang, decimals).replace("−", "-")
+            delta += " " + t("ui.vs_year", lang, year=card.prev_year)
+        label = t("ui.score_points" if index_row["unit"] == "points" else "ui.score_percent", lang)
+        st.metric(label, format_number(card.value, lang, decimals), delta)
+        rank_text = t("ui.rank_of", lang, rank=card.rank, n=card.n_ranked)
+        if card.partial_coverage:
+            rank_text += " " + t("ui.rank_partial", lang, n=card.n_ranked)
+        rank_text += " · " + t("ui.quartile", lang, q=card.quartile)
+        if card.rank_change:
+            key = "ui.rank_up" if card.rank_change > 0 else "ui.rank_down"
+            rank_text += " · " + t(key, lang, n=abs(card.rank_change))
+        st.write(rank_text)
+        for label_key, standing in (("ui.strongest", card.best), ("ui.weakest", card.worst)):
+            if standing is not None:
+                st.write(t(label_key, lang, name=catalog.component_label(standing.code, lang),
+                           value=format_number(standing.value, lang, 2), rank=standing.rank, n=standing.n))
+        if card.change is None and card.prev_year and not card.break_note:
+            st.caption(t("ui.no_change", lang, year=card.prev_year))
+        if card.change_basis == "harmonized":
+            st.caption(t("ui.harmonized_note", lang, year=card.prev_year))
+        if card.break_note:
+            st.caption(t("ui.break_note", lang, year=card.break_note["year"],
+                         note=localized(card.break_note, "note", lang)))
+
+
+def _status_sentence(card: IndexCard, ctx: PageContext) -> str:
+    lang = ctx.lang
+    first_year = ctx.catalog.index_row(card.index)["first_year"]
+    if card.status == "no_year":
+        return t("ui.no_data_year", lang, year=ctx.year, first=first_year, unit_set=card.unit_set)
+    if card.status == "not_published":
+        return t("ui.not_published", lang, unit=ctx.unit_name, year=card.year, n=card.n_ranked)
+    return t("ui.no_unit_data", lang, unit=ctx.unit_name, year=card.year)
+
+
+
+def download_csv(frame: pd.DataFrame, file_name: str, lang: str, key: str) -> None:
+    """A CSV (UTF-8 with BOM, opens in Excel) of exactly what the chart or table shows."""
+    data = frame.to_csv(index=False).encode("utf-8-sig")
+    st.download_button(t("ui.download_csv", lang), data, file_name=f"{file_name}.csv", mime="text/csv",
+                       key=key, on_click="ignore", icon=":material/download:")
+
+
+def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = None, key: str = "") -> None:
+    """The chart with its own PNG download (toolbar camera) and, below it, its data as CSV."""
+    st.plotly_chart(figure, config=chart_config(file_name), key=f"chart_{key or file_name}")
+    if data is not None and not data.empty:
+        download_csv(data, file_name, lang, key=f"csv_{key or file_name}")
+
+
+def render_notes(notes: list[str]) -> None:
+    """The view's notes (coverage, breaks, estimates) as captions under its chart."""
+    for note in notes:
+        st.caption(note)
+
+
+def render_story(cards: list[IndexCard], ctx: PageContext) -> None:
+    """'What changed this year': one short paragraph per index (cached per data version, unit, year, language)."""
+    st.subheader(t("story.title", ctx.lang))
+    for text in story_paragraphs(cards, ctx):
+        st.markdown(text)
+
+
+def render_league(view: RankingView, ctx: PageContext, file_name: str) -> None:
+    """The league table: numbers stay numeric (sortable), shown in Vietnamese format; CSV of what is shown."""
+    lang = ctx.lang
+    table = view.table.copy()
+    table["unit"] = [("★ " if c == ctx.unit_code else "") + u for c, u in zip(table["unit_code"], table["unit"])]
+    shown = table[["rank", "unit", "value", "rank_change", "value_change", "quartile", "trend"]]
+    styled = shown.style.format({"value": lambda v: format_number(v, lang),
+                                 "value_change": lambda v: format_signed(v, lang).replace("−", "-"),
+                                 "rank_change": lambda v: "" if pd.isna(v) else (f"{int(v):+d}" if v else "0")})
+    st.dataframe(styled, hide_index=True, key="league", height=460, column_config={
+        "rank": st.column_config.NumberColumn(t("chart.rank", lang), format="%d"),
+        "unit": st.column_config.TextColumn(t("ui.unit", lang)),
+        "value": t("rank.col_value", lang),
+        "rank_change": t("rank.col_rank_change", lang),
+        "value_change": t("rank.col_value_change", lang),
+        "quartile": st.column_config.NumberColumn(t("chart.quartile", lang), format="%d"),
+        "trend": st.column_config.LineChartColumn(t("rank.col_trend", lang)),
+    })
+    download_csv(shown.drop(columns=["trend"]), file_name, lang, key="csv_league")
+
+
+def render_movers(view: RankingView, ctx: PageContext) -> None:
+    """Biggest rank gains and losses since the previous edition, in one line each."""
+    lang = ctx.lang
+    st.subheader(t("rank.movers_title", lang))
+    for frame, key in ((view.up, "rank.movers_up"), (view.down, "rank.movers_down")):
+        if frame.empty:
+            continue
+        items = [t("rank.mover_item", lang, unit=r["unit"], change=f"{int(r['rank_change']):+d}", rank=int(r["rank"]))
+                 for r in frame.to_dict("records")]
+        st.markdown(f"**{t(key, lang)}** " + "; ".join(items))
+
+
+def render_tiers(view: RankingView, ctx: PageContext) -> None:
+    """Units by quartile, folded away (the table already shows each unit's quartile)."""
+    with st.expander(t("rank.tiers_title", ctx.lang)):
+        for quartile, units in view.tiers.items():
+            st.markdown(f"**{t('chart.quartile_n', ctx.lang, q=quartile)}** ({len(units)}): " + ", ".join(units))
+
+
+def render_target_gap(view: CompareView, ctx: PageContext, index: str) -> None:
+    """Rank now, points to the next rank and to the top 10, and where the room to gain is."""
+    lang, gap = ctx.lang, view.gap
+    if gap is None:
+        st.info(t("compare.not_ranked", lang, unit=ctx.unit_name))
+        return
+    first, second, third = st.columns(3)
+    first.metric(t("compare.rank_now", lang), f"{gap['rank']}/{gap['n']}")
+    second.metric(t("compare.to_next", lang), format_number(gap["to_next_rank"], lang) if gap["rank"] > 1
+                  else t("compare.already_first", lang))
+    third.metric(t("compare.to_top10", lang), t("compare.in_top10", lang) if gap["in_top10"]
+                 else format_number(gap["to_top10"], lang))
+    if view.room:
+        st.markdown(f"**{t('compare.room_title', lang)}** " + " ".join(view.room))
+
+
+def render_strengths(view: CompareView, ctx: PageContext) -> None:
+    """Strengths and weaknesses against the peer group, side by side."""
+    strong, weak = st.columns(2)
+    with strong:
+        st.markdown(f"**{t('compare.strengths', ctx.lang)}**")
+        for line in view.strengths:
+            st.markdown(f"- {line}")
+    with weak:
+        st.markdown(f"**{t('compare.weaknesses', ctx.lang)}**")
+        for line in view.weaknesses:
+            st.markdown(f"- {line}")
+    st.caption(t("compare.percentile_note", ctx.lang, n=len(view.peers)))
+
+
+def boundary_shapes(ctx: PageContext) -> list | None:
+    """The administrator's boundaries when supplied and chosen; otherwise None (tile grid)."""
+    from provindex.geo import geo_dir, load_shapes
+
+    shapes, unmatched = load_shapes(ctx.unit_set, ctx.catalog)
+    if not shapes:
+        st.caption(t("map.tile_note", ctx.lang, folder=str(geo_dir())))
+        return None
+    use = url_toggle(t("map.use_boundaries", ctx.lang), "boundaries", False)
+    if unmatched:
+        st.caption(t("map.unmatched", ctx.lang, names=", ".join(unmatched[:10])))
+    return shapes if use else None
