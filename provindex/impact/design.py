@@ -58,6 +58,7 @@ class Design:
 
     @property
     def n_treated(self) -> int:
+        """Units with an adoption inside the window."""
         return int((self.G > 0).sum())
 
 
@@ -76,9 +77,11 @@ class _Draft:
     notes: list[Message] = field(default_factory=list)
 
     def note(self, key: str, **params) -> None:
+        """Add a note shown under the card (``impact.note.<key>``)."""
         self.notes.append(Message(f"impact.note.{key}", params))
 
     def reason(self, key: str, **params) -> None:
+        """Add a reason the design cannot be assessed (``impact.reason.<key>``)."""
         self.reasons.append(Message(f"impact.reason.{key}", params))
 
 

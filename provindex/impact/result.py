@@ -37,6 +37,7 @@ class Message:
     params: dict = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
+        """The message in ``lang``."""
         return t(self.key, lang, **self.params)
 
     @property
@@ -152,6 +153,7 @@ class ImpactResult:
     details: Details = field(default_factory=Details)
 
     def sentence(self, lang: str = "vi") -> str:
+        """The result's sentence in ``lang``."""
         return self.sentence_en if lang == "en" else self.sentence_vi
 
     def warning_texts(self, lang: str = "vi") -> list[str]:
@@ -159,9 +161,11 @@ class ImpactResult:
         return [m.text(lang) for m in self.warnings]
 
     def to_dict(self) -> dict:
+        """Every field as JSON-safe Python values (the CLI's ``--json``)."""
         return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The result as JSON, keys sorted: byte-identical for the same inputs and seed."""
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=indent, allow_nan=False)
 
 

@@ -22,7 +22,7 @@ from provindex.impact import estimators as est
 from provindex.impact.design import Design
 from provindex.impact.result import Details, ImpactResult, Message
 from provindex.impact.verdict import placebo_fails
-from provindex.impact.wording import Words, number, p_value, signed, words_for
+from provindex.impact.wording import Words, p_value, signed, words_for
 from provindex.text import format_number
 
 
@@ -43,10 +43,12 @@ class Context:
 
     @property
     def seed(self) -> int:
+        """The random seed of the request."""
         return self.spec["seed"]
 
     @property
     def spec_hash(self) -> str:
+        """Short hash of the request (identifies a card and its chart)."""
         return hashlib.sha256(json.dumps(self.spec, sort_keys=True).encode()).hexdigest()[:16]
 
     def versions(self) -> dict:
@@ -259,5 +261,3 @@ def recorded_confounders(ctx: Context, g: int) -> tuple[dict, ...]:
     return tuple({"action_type": row.action_type, "year": int(row.year), "kind": kinds.get(row.action_type, "reform")}
                  for row in rows.itertuples() if abs(int(row.year) + 1 - g) <= 1)
 
-
-__all__ = ["Context", "Headline", "Rung", "Table", "number", "p_value", "signed"]
