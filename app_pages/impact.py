@@ -4,6 +4,7 @@ import streamlit as st
 
 from provindex import ui
 from provindex.i18n import t
+from provindex.impact import view
 
 ctx = ui.page_setup("impact")
 st.title(t("impact.ui.title", ctx.lang, unit=ctx.unit_name))
@@ -11,6 +12,5 @@ st.caption(t("impact.ui.intro", ctx.lang))
 actions, targets, register_version = ui.load_register()
 choice = ui.impact_controls(ctx, actions, targets)
 result, unit_result = ui.impact_results(ctx, choice, actions, targets, register_version)
-ui.render_impact_card(ctx, result)
-if unit_result is not None:
-    ui.render_impact_card(ctx, unit_result, title=t("impact.ui.unit_card", ctx.lang, unit=ctx.unit_name))
+for card in view.cards(result, unit_result, ctx.catalog, ctx.unit_name, ctx.lang):
+    ui.render_impact_card(card)

@@ -32,7 +32,7 @@ def run(repeats: int = 15) -> dict:
     from bench import impact_mc as mc
     from etl.demo import build_demo
     from provindex import impact, queries
-    from provindex import impact_estimators as est
+    from provindex.impact import estimators as est
 
     report: dict = {"command": "python -m bench --only impact", "budgets_s": {"cs_fit": 0.5, "card": 10.0}}
     started = time.perf_counter()

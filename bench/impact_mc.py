@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from provindex import impact_estimators as est
+from provindex.impact import estimators as est
 
 YEARS = np.arange(2010, 2025)
 
@@ -64,7 +64,8 @@ def make(seed: int, *, n: int = 63, K: int = 10, delta: float = 0.5, hetero: boo
         u[:, 0] = rng.normal(0, sd_u / np.sqrt(1 - 0.16), n)
         for j in range(1, T):
             u[:, j] = 0.4 * u[:, j - 1] + rng.normal(0, sd_u, n)
-        Y[k] = 6.0 + 0.7 * scale * alpha[:, None] + a[:, None] + lam[None, :] + gamma[:, None] * (times - times.mean()) + u
+        trend = gamma[:, None] * (times - times.mean())
+        Y[k] = 6.0 + 0.7 * scale * alpha[:, None] + a[:, None] + lam[None, :] + trend + u
     tau = np.zeros((n, T))
     treated_cohorts = sorted(set(G[G > 0]))
     for g in treated_cohorts:
@@ -188,7 +189,6 @@ def run_s2(seeds, dip: float = 0.6) -> dict:
         att, se, _ = est.cs_aggregate(fit1, fit1.cells["post"].to_numpy())
         errs.append(att - fx.truth_att)
         cov.append(_cover(att - est.Z95 * se, att + est.Z95 * se, fx.truth_att))
-        fit0 = est.cs_fit(fx.Y[0], fx.G, fx.times)
     return {"seeds": len(flags), "e1_flag_rate": float(np.mean(flags)), "anticipation1_bias": float(np.mean(errs)),
             "anticipation1_coverage": float(np.mean(cov))}
 

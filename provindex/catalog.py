@@ -222,6 +222,11 @@ class Catalog:
     def component_resolver(self) -> "ComponentResolver":
         return ComponentResolver(self)
 
+    @cached_property
+    def mechanical_links(self) -> pd.DataFrame:
+        """(action_type, component) pairs whose sub-index scores the action itself (mechanical_links.csv)."""
+        return _typed("mechanical_link", self.reference_dir)
+
 
 def _period_mask(frame: pd.DataFrame, year: int) -> pd.Series:
     """Rows whose [first_year, last_year] period contains ``year`` (open ends allowed)."""

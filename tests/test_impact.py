@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from bench import impact_mc as mc
-from provindex import exposure, impact
-from provindex import impact_estimators as est
+from provindex import impact
+from provindex.impact import exposure
+from provindex.impact import estimators as est
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -71,18 +72,25 @@ def test_scm_weights_are_a_simplex_and_recover_a_mixture():
 
 
 # -- exposure rules (§1.3) ----------------------------------------------------------------------------------------
+def first_edition(year, date, precision, index, **kwargs) -> int:
+    """The exposure edition as production computes it: one register row through ``action_editions``."""
+    row = pd.DataFrame([{"unit_code": "01", "year": year, "action_type": "OSS_CENTRE", "date": date,
+                         "date_precision": precision}])
+    return int(exposure.action_editions(row, index, **kwargs)["g"].iloc[0])
+
+
 def test_exposure_edition_follows_fieldwork_and_precision():
     # PCI fieldwork starts 1 April (approximate), lead 90 days -> cut-off 1 January of the same year.
-    assert exposure.exposure_edition(2015, dt.date(2015, 1, 1), "day", "PCI") == 2015
-    assert exposure.exposure_edition(2015, dt.date(2015, 1, 2), "day", "PCI") == 2016
-    assert exposure.exposure_edition(2015, dt.date(2015, 1, 2), "day", "PCI", lead_days=0) == 2015
+    assert first_edition(2015, dt.date(2015, 1, 1), "day", "PCI") == 2015
+    assert first_edition(2015, dt.date(2015, 1, 2), "day", "PCI") == 2016
+    assert first_edition(2015, dt.date(2015, 1, 2), "day", "PCI", lead_days=0) == 2015
     # PAPI fieldwork from 1 August: an action on 3 May counts for the same year's edition
-    assert exposure.exposure_edition(2015, dt.date(2015, 5, 3), "day", "PAPI") == 2015
-    assert exposure.exposure_edition(2015, dt.date(2015, 5, 4), "day", "PAPI") == 2016
+    assert first_edition(2015, dt.date(2015, 5, 3), "day", "PAPI") == 2015
+    assert first_edition(2015, dt.date(2015, 5, 4), "day", "PAPI") == 2016
     # known only to the year (or approximate): conservative, the next edition
     for precision in ("year", "approximate", None):
-        assert exposure.exposure_edition(2015, dt.date(2015, 1, 1), precision, "PCI") == 2016
-    assert exposure.exposure_edition(2015, None, "day", "PCI") == 2016
+        assert first_edition(2015, dt.date(2015, 1, 1), precision, "PCI") == 2016
+    assert first_edition(2015, None, "day", "PCI") == 2016
 
 
 def test_cohorts_and_flags():
@@ -135,7 +143,7 @@ def test_staggered_design_gives_a_clear_computed_verdict(cs_result, staggered):
     assert -1 in set(r.event_study["e"]) and r.pretrend_p is not None
     assert set(r.placebo["role"]) == {"placebo"} and len(r.placebo) == 9
     assert (r.placebo["p_adj"] >= r.placebo["p"]).all()
-    assert r.details["twfe"]["estimate"] != r.estimate and "did2s" in r.details
+    assert r.details.twfe["estimate"] != r.estimate and r.details.did2s is not None
     assert r.mde == pytest.approx(est.MDE_FACTOR * r.se)
 
 
@@ -164,8 +172,8 @@ def test_few_treated_switch_to_randomization_inference():
     _, scores, actions = pci_fixture(seed=4, cohorts=[(2, 2017), (2, 2019)], delta=1.5)
     r = impact.estimate(scores, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", seed=11, ri_reps=499)
     assert r.n_treated == 4 and r.p_method == "RI-499" and r.p_min_achievable == pytest.approx(1 / 500)
-    assert r.details["twfe"]["p_hidden"]
-    assert "few_treated" in r.details["failed_checks"] and r.verdict in ("weak", "insufficient")
+    assert r.details.twfe_p_hidden
+    assert "few_treated" in r.details.failed_checks and r.verdict in ("weak", "insufficient")
     assert "hoán vị ngẫu nhiên" in r.sentence_vi and "randomization inference" in r.sentence_en
 
 
@@ -182,15 +190,15 @@ def test_cannot_be_assessed_cases(staggered):
     _, scores, actions = staggered
     crossing = impact.estimate(scores.assign(year=scores["year"] - 5), actions.assign(year=actions["year"] - 5),
                                outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", window=(2008, 2017))
-    assert crossing.verdict == "not_assessable" and "break" in crossing.details["reasons"]
+    assert crossing.verdict == "not_assessable" and "break" in crossing.details.reasons
     everyone = actions.copy()
     everyone = pd.DataFrame({"unit_code": [f"{i:02d}" for i in range(1, 64)], "year": 2017,
                              "action_type": "OSS_CENTRE"})
     same = impact.estimate(scores, everyone, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", control="auto")
-    assert same.verdict == "not_assessable" and same.details["reasons"] == ["same_year"]
+    assert same.verdict == "not_assessable" and same.details.reasons == ("same_year",)
     assert "Không đánh giá được" in same.sentence_vi
     none = impact.estimate(scores, actions.iloc[:0], outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE")
-    assert none.verdict == "not_assessable" and none.details["reasons"] == ["no_treated"]
+    assert none.verdict == "not_assessable" and none.details.reasons == ("no_treated",)
 
 
 # -- rungs A, B, C, E, F ---------------------------------------------------------------------------------------------
@@ -209,11 +217,11 @@ def test_synthetic_control_reports_the_smallest_achievable_p():
     r = impact.estimate(scores, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="scm", unit=unit)
     assert r.rung == "E" and r.n_control == 62
     assert r.p_min_achievable == pytest.approx(1 / 63)
-    assert r.verdict != "not_assessable", r.details["reasons"]
+    assert r.verdict != "not_assessable", r.details.reasons
     if r.verdict != "not_assessable":
         assert r.p >= r.p_min_achievable
         assert r.p_method == "placebo-rank" and "mức p nhỏ nhất có thể đạt" in r.sentence_vi
-        assert r.details["weights"]["weight"].sum() == pytest.approx(1.0, abs=1e-3)
+        assert r.details.weights["weight"].sum() == pytest.approx(1.0, abs=1e-3)
     auto = impact.estimate(scores, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="auto",
                            unit=unit)
     assert auto.rung == "E"  # one treated unit routes to synthetic control
@@ -233,7 +241,7 @@ def test_screening_has_no_p_values(staggered):
     more = pd.concat([actions, actions.assign(action_type="DDCI_LAUNCH", year=actions["year"] + 1)])
     r = impact.estimate(scores, more, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="lasso")
     assert r.rung == "F" and r.p is None and r.p_adj is None and r.ci is None
-    assert set(r.details["ranking"].columns) == {"action_type", "lasso", "ridge", "adopters", "rank"}
+    assert set(r.details.ranking.columns) == {"action_type", "lasso", "ridge", "adopters", "rank"}
     assert "không có giá trị p" in r.sentence_vi
 
 
@@ -250,7 +258,7 @@ def test_verdict_rules_table():
 def test_mechanical_link_is_labelled(staggered):
     _, scores, actions = staggered
     r = impact.estimate(scores, actions, outcome="PCI:ENTRY_COSTS", action_type="OSS_CENTRE")
-    assert r.details["mechanical"] and "kiểm tra thực hiện" in r.sentence_vi
+    assert r.details.mechanical and "kiểm tra thực hiện" in r.sentence_vi
 
 
 # -- command line ------------------------------------------------------------------------------------------------------
@@ -278,12 +286,12 @@ def test_scm_fit_gate_hides_the_effect_for_a_unit_outside_the_donors(staggered):
     lifted.loc[lifted["unit_code"] == unit, "value"] += 3.0  # above every donor in every year
     r = impact.estimate(lifted, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="scm", unit=unit)
     assert r.verdict == "not_assessable" and r.estimate is None and r.p is None
-    assert r.details["outside_hull"] and not r.details["fit_gate"]
+    assert r.details.outside_hull and not r.details.fit_gate
     assert r.series is not None and "Biểu đồ chỉ cho thấy" in r.sentence_vi
 
 
 def test_charts_use_integer_axes(cs_result):
-    from provindex import impact_charts as charts
+    from provindex.impact import charts
 
     fig = charts.event_study_figure(cs_result.event_study, "vi")
     assert fig.layout.xaxis.tickformat == "d" and fig.layout.xaxis.dtick == 1

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from bench import impact_mc as mc
-from provindex import impact_estimators as est
+from provindex.impact import estimators as est
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "impact_fixture_seed1.json"
 TOL = 1e-8

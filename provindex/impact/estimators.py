@@ -33,6 +33,7 @@ MDE_FACTOR = float(stats.norm.ppf(0.975) + stats.norm.ppf(0.80))
 
 
 def normal_p(estimate: float, se: float) -> float:
+    """Two-sided normal p-value of estimate/se (NaN without a usable standard error)."""
     if se is None or not np.isfinite(se) or se <= 0:
         return float("nan")
     return float(2 * stats.norm.sf(abs(estimate / se)))
@@ -68,6 +69,7 @@ def within_sd(Y: np.ndarray) -> float:
 
 
 def status_matrix(G: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Treatment status D[i, t] = 1[g_i > 0 and t ≥ g_i] (also for a stack of cohort vectors)."""
     G = np.asarray(G)
     return ((G[..., None] > 0) & (times >= G[..., None])).astype(float)
 
@@ -75,6 +77,8 @@ def status_matrix(G: np.ndarray, times: np.ndarray) -> np.ndarray:
 # -- Callaway & Sant'Anna ------------------------------------------------------------------------
 @dataclass
 class CSFit:
+    """Group-time ATTs of one Callaway–Sant'Anna fit with their influence functions."""
+
     cells: pd.DataFrame          # g, t, e, base, att, post, n_treated, n_control
     inf: np.ndarray              # n × cells influence functions (R did scaling)
     G: np.ndarray
@@ -170,8 +174,10 @@ def wald_p(estimates: np.ndarray, infs: list[np.ndarray], n: int) -> float | Non
 
 # -- pyfixest rungs ---------------------------------------------------------------------------------
 def long_panel(Y: np.ndarray, G: np.ndarray, times, units) -> pd.DataFrame:
+    """The wide panel as pyfixest's long frame: unit, year, y, g and the status D."""
     n, T = Y.shape
-    frame = pd.DataFrame({"unit": np.repeat(np.asarray(units, dtype=str), T), "year": np.tile(np.asarray(times, int), n),
+    frame = pd.DataFrame({"unit": np.repeat(np.asarray(units, dtype=str), T),
+                          "year": np.tile(np.asarray(times, int), n),
                           "y": Y.ravel(), "g": np.repeat(np.asarray(G, int), T)})
     frame["D"] = ((frame["g"] > 0) & (frame["year"] >= frame["g"])).astype(int)
     return frame
@@ -238,6 +244,7 @@ def distinct_assignments(G: np.ndarray) -> float:
 
 
 def ri_statistic(Ytilde: np.ndarray, Dtilde: np.ndarray) -> np.ndarray:
+    """TWFE coefficient(s) from demeaned outcome and status (one design or a stack of them)."""
     num = (Ytilde[None, ...] * Dtilde).sum(axis=(-2, -1)) if Dtilde.ndim == 3 else (Ytilde * Dtilde).sum()
     den = (Dtilde ** 2).sum(axis=(-2, -1))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -245,7 +252,7 @@ def ri_statistic(Ytilde: np.ndarray, Dtilde: np.ndarray) -> np.ndarray:
 
 
 def permuted_designs(G: np.ndarray, times, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """reps × n × T two-way-demeaned status matrices for randomly re-assigned cohort vectors."""
+    """Stack of reps × n × T two-way-demeaned status matrices for randomly re-assigned cohort vectors."""
     G = np.asarray(G)
     order = np.argsort(rng.random((reps, len(G))), axis=1)
     return two_way_demean(status_matrix(G[order], np.asarray(times)))
@@ -266,7 +273,7 @@ def randomization_inference(Y: np.ndarray, G: np.ndarray, times, designs: np.nda
 
 # -- synthetic control -------------------------------------------------------------------------------
 def scm_weights(X0: np.ndarray, x1: np.ndarray) -> np.ndarray:
-    """w ≥ 0, Σw = 1 minimising ‖X0 w − x1‖² (NNLS with a heavily weighted sum-to-one row)."""
+    """Weights w ≥ 0, Σw = 1 minimising ‖X0 w − x1‖² (NNLS with a heavily weighted sum-to-one row)."""
     scale = 1e3 * (1.0 + float(np.abs(X0).max()))
     A = np.vstack([X0, np.full((1, X0.shape[1]), scale)])
     b = np.concatenate([x1, [scale]])

@@ -72,6 +72,7 @@ def _starts_of(index: str) -> dict[int, dt.date]:
 
 
 def fieldwork_starts(index: str, years, table: pd.DataFrame | None = None) -> dict[int, dt.date]:
+    """Fieldwork start of each edition year (index_editions.csv, or ``table``; 1 July when unknown)."""
     if table is None:
         rows = _starts_of(index)
     else:
@@ -79,20 +80,8 @@ def fieldwork_starts(index: str, years, table: pd.DataFrame | None = None) -> di
     return {int(y): rows.get(int(y)) or dt.date(int(y), *FALLBACK_FIELDWORK) for y in years}
 
 
-def exposure_edition(year: int, date, precision, index: str, *, lead_days: int = DEFAULT_LEAD_DAYS,
-                     table: pd.DataFrame | None = None) -> int:
-    """First edition of ``index`` that an action can move (rule 1)."""
-    day = _as_date(date)
-    if day is None or precision in APPROXIMATE or (isinstance(precision, float) and np.isnan(precision)):
-        return int(year) + 1
-    for candidate in (day.year, day.year + 1, day.year + 2):
-        start = fieldwork_starts(index, [candidate], table)[candidate]
-        if day <= start - dt.timedelta(days=lead_days):
-            return candidate
-    return day.year + 2
-
-
-def _exposure_fast(year, date, precision, starts: dict[int, dt.date], lead_days: int) -> int:
+def first_exposure(year, date, precision, starts: dict[int, dt.date], lead_days: int) -> int:
+    """First edition an action can move (rule 1), given the index's fieldwork starts by edition."""
     day = _as_date(date)
     if day is None or precision in APPROXIMATE or (isinstance(precision, float) and np.isnan(precision)):
         return int(year) + 1
@@ -127,7 +116,7 @@ def action_editions(actions: pd.DataFrame, index: str, *, lead_days: int = DEFAU
     """Each action with its first exposure edition for ``index`` (column ``g``) and end edition."""
     frame = normalise_actions(actions)
     starts = fieldwork_starts(index, range(1990, 2041), table)
-    frame["g"] = [_exposure_fast(y, d, p, starts, lead_days)
+    frame["g"] = [first_exposure(y, d, p, starts, lead_days)
                   for y, d, p in zip(frame["year"], frame["date"], frame["date_precision"])]
     ends = []
     for end in frame["end_date"]:

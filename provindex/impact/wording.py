@@ -1,0 +1,80 @@
+"""Number and p-value formatting and the sentence parts every rung shares (IMPACT-METHOD §4 wording).
+
+One formatter per kind of number: the sentences, the card and the diagnostics all call these, so
+a p-value reads the same everywhere ("< 0,001" in Vietnamese, "< 0.001" in English).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from provindex.catalog import Catalog
+from provindex.i18n import localized, t
+from provindex.text import format_number, format_signed
+
+P_FLOOR = 0.001  # smaller p-values are shown as "< 0.001": more digits would claim false precision
+
+
+def number(value, lang: str, decimals: int = 2) -> str:
+    """A plain number with a typographic minus ('−0,40')."""
+    return format_number(value, lang, decimals).replace("-", "−")
+
+
+def signed(value, lang: str, decimals: int = 2) -> str:
+    """A number with an explicit sign ('+1,25', '−0,40')."""
+    return format_signed(value, lang, decimals)
+
+
+def p_value(value, lang: str) -> str:
+    """The one p-value formatter: three decimals, '< 0,001' below the floor, '–' when missing."""
+    if value is None or value != value:
+        return "–"
+    return ("< " + format_number(P_FLOOR, lang, 3)) if value < P_FLOOR else format_number(value, lang, 3)
+
+
+def points(value, lang: str) -> str:
+    """A signed score change with its unit ('+0,95 điểm')."""
+    return signed(value, lang) + " " + t("impact.ui.points", lang)
+
+
+def action_phrase(catalog: Catalog, action_type: str, lang: str) -> str:
+    """The action as a verb phrase ("opened a public administrative service centre") for sentences."""
+    key = f"impact.action.{action_type}"
+    text = t(key, lang)
+    if text != key:
+        return text
+    rows = catalog.action_types[catalog.action_types["code"] == action_type]
+    if rows.empty:
+        return action_type
+    name = localized(rows.iloc[0], "name", lang)
+    return name[:1].lower() + name[1:]
+
+
+@dataclass(frozen=True)
+class Words:
+    """The names a sentence needs in one language: action, sub-index, unit, verdict, editions."""
+
+    lang: str
+    action: str
+    subindex: str
+    unit: str
+    verdict: str
+    y0: int | None
+    y1: int | None
+
+    def say(self, key: str, **params) -> str:
+        """One sentence part of ``impact.sentence.<key>`` in this language."""
+        return t(f"impact.sentence.{key}", self.lang, **params)
+
+    def closing(self, caveat: bool = True) -> list[str]:
+        """The verdict sentence, followed by the standard caveat."""
+        parts = [self.say("verdict", verdict=self.verdict)]
+        return parts + [self.say("caveat")] if caveat else parts
+
+
+def words_for(catalog: Catalog, *, action_type: str, outcome: str, unit: str | None, verdict: str,
+              editions: tuple[int, int] | None, lang: str) -> Words:
+    """The :class:`Words` of one result in ``lang``."""
+    y0, y1 = editions or (None, None)
+    return Words(lang, action_phrase(catalog, action_type, lang), catalog.component_label(outcome, lang, short=False),
+                 catalog.unit_name("vn63", unit, lang) if unit else "", t(f"impact.verdict.{verdict}", lang), y0, y1)
