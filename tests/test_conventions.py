@@ -4,13 +4,13 @@ import ast
 import re
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, parse_python
 
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP)\b\s", re.IGNORECASE)
 
 
 def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_python(path)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -21,7 +21,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def _strings(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_python(path)
     return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
@@ -63,7 +63,7 @@ def test_no_network_assets_or_telemetry():
 def test_nothing_connects_at_import():
     """Importing the library must not open the database (pages are imported by AppTest)."""
     for path in (ROOT / "provindex").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse_python(path)
         for node in tree.body:
             if isinstance(node, (ast.Expr, ast.Assign)) and "connect(" in ast.unparse(node):
                 raise AssertionError(f"{path}: {ast.unparse(node)}")
