@@ -9,7 +9,6 @@ the unit resolver. Coordinates are thinned so a page stays light.
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,11 +23,12 @@ MAX_POINTS_PER_RING = 400
 
 
 def geo_dir() -> Path:
-    env = os.environ.get("PROVINDEX_GEO_DIR")
-    return Path(env) if env else config.ROOT / "data" / "geo"
+    """The folder searched for boundary files (see :func:`provindex.config.geo_dir`)."""
+    return config.geo_dir()
 
 
 def geojson_paths(unit_set: str, directory: Path | None = None) -> list[Path]:
+    """The unit set's boundary files: one ``<unit_set>.geojson``, else every file in a ``<unit_set>/`` folder."""
     directory = directory or geo_dir()
     single = directory / f"{unit_set}.geojson"
     if single.is_file():
