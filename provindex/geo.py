@@ -56,6 +56,7 @@ def match_feature(properties: dict, unit_set: str, catalog: Catalog) -> str | No
 
 
 def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
+    """Outer rings of a (Multi)Polygon, thinned and rounded so a page stays light."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     rings = []
     for polygon in polygons:
@@ -74,6 +75,7 @@ def load_shapes(unit_set: str, catalog: Catalog, directory: Path | None = None) 
 
 @lru_cache(maxsize=4)
 def _load_shapes(unit_set: str, directory: str, reference_dir: Path) -> tuple[list, list[str]]:
+    """Reads and matches the boundary files once per unit set and folder (cached for the server process)."""
     from provindex.catalog import get_catalog
 
     catalog = get_catalog(str(reference_dir))

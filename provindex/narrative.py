@@ -86,6 +86,7 @@ def what_changed(card: IndexCard, data: pd.DataFrame, catalog: Catalog, unit_cod
 
 
 def _headline(card: IndexCard, name: str, unit_name: str, lang: str) -> str:
+    """The first sentence: the score's move since the previous edition and, when known, the rank's."""
     direction = "up" if card.change > 0 else ("down" if card.change < 0 else "flat")
     basis = t("story.basis_harmonized", lang) if card.change_basis == "harmonized" else ""
     text = t(f"story.headline_{direction}", lang, index=name, unit=unit_name, year=card.year, prev=card.prev_year,
@@ -101,4 +102,5 @@ def _headline(card: IndexCard, name: str, unit_name: str, lang: str) -> str:
 
 
 def _items(moves: list[tuple[str, float]], catalog: Catalog, lang: str) -> str:
+    """Sub-indices with their signed changes, as a comma-separated list."""
     return ", ".join(f"{catalog.component_label(c, lang)} ({format_signed(d, lang)})" for c, d in moves)

@@ -65,6 +65,7 @@ def year_table(data: pd.DataFrame, catalog: Catalog, year: int, unit_set: str) -
 
 
 def _published_or_computed_rank(row) -> int:
+    """The published rank where the table printed one, else the computed one."""
     return int(row["rank"]) if not pd.isna(row["rank"]) else int(row["computed_rank"])
 
 
@@ -97,6 +98,7 @@ def build_card(scores: pd.DataFrame, catalog: Catalog, index: str, unit_set: str
 
 
 def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composite: str, unit_code: str) -> None:
+    """Change since the previous edition when comparable (same units, or harmonised to vn34)."""
     earlier = sorted(int(y) for y in data["year"].unique() if y < card.year)
     if not earlier:
         return
@@ -124,6 +126,7 @@ def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composit
 
 
 def _fill_strengths(card: IndexCard, edition: pd.DataFrame, catalog: Catalog, unit_code: str) -> None:
+    """Strongest and weakest sub-index of the focal unit by national percentile."""
     parts = set(catalog.components_of(card.index, year=card.year, level=1)["code"])
     mine = edition[(edition["unit_code"] == unit_code) & edition["component"].isin(parts) & (edition["n"] > 1)]
     found = [(ComponentStanding(r.component, float(r.value), int(r.computed_rank), int(r.n)), r.good)

@@ -79,12 +79,14 @@ def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, co
 
 
 def _region_name(catalog: Catalog, region: str, lang: str) -> str:
+    """A region's name in the page language."""
     row = catalog.regions[catalog.regions["code"] == region].iloc[0]
     return localized(row, "name", lang)
 
 
 def _trend_table(series: pd.DataFrame, band: pd.DataFrame, names: dict[tuple[str, str], str],
                  lang: str) -> pd.DataFrame:
+    """The chart's data as a table: one column per unit, then the national quartiles, by year."""
     unit = [names.get((s, c), c) for s, c in zip(series["unit_set"], series["unit_code"])]
     wide = series.assign(unit=unit).pivot_table(
         index="year", columns="unit", values="value", aggfunc="first")
@@ -195,12 +197,14 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
 
 
 def _standing(row: dict, labels: dict[str, str], lang: str) -> str:
+    """One strength/weakness sentence: value, rank and percentile of a sub-index."""
     return t("compare.standing", lang, component=labels[row["component"]], value=format_number(row["value"], lang),
              rank=row["rank"], n=row["n"], pct=format_number(row["percentile"], lang, 0))
 
 
 def _profile_table(profile: pd.DataFrame, labels: dict[str, str], catalog: Catalog, unit_set: str,
                    lang: str) -> pd.DataFrame:
+    """The profile with labels and unit names, columns titled in the page language."""
     table = profile.assign(component=profile["component"].map(labels),
                            peer_best_unit=[catalog.unit_name(unit_set, c, lang) for c in profile["peer_best_unit"]])
     columns = ["component", "value", "rank", "n", "percentile", "peer_median", "peer_best", "peer_best_unit",
