@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -106,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         _emit_error(args, exc.message(args.lang))
         return EXIT_REFUSED
     except Exception as exc:  # a bug must not show analysts a traceback; PROVINDEX_DEBUG=1 shows it
-        if os.environ.get("PROVINDEX_DEBUG"):
+        if config.read("PROVINDEX_DEBUG"):
             raise
         _emit_error(args, t("cli.unexpected", args.lang, kind=type(exc).__name__, detail=str(exc)[:200]))
         return EXIT_REFUSED

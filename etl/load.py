@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 import sys
 import numbers
 import time
@@ -17,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from provindex import queries, schema
+from provindex import config, queries, schema
 from provindex.db import insert_rows, transaction
 from provindex.errors import ProvindexError
 
@@ -62,7 +61,7 @@ def current_user(explicit: str | None = None) -> str:
     if explicit:
         return explicit
     try:
-        return os.environ.get("PROVINDEX_USER") or getpass.getuser()
+        return config.read("PROVINDEX_USER") or getpass.getuser()
     except Exception:  # no login name in some containers
         return "unknown"
 
@@ -170,7 +169,7 @@ def _pause_inside_transaction() -> None:
 
     The load announces itself on stderr and waits, so a test can kill -9 the process mid-transaction.
     """
-    seconds = os.environ.get("PROVINDEX_TEST_PAUSE_IN_LOAD")
+    seconds = config.read("PROVINDEX_TEST_PAUSE_IN_LOAD")
     if not seconds:
         return
     print("provindex: inside load transaction", file=sys.stderr, flush=True)

@@ -17,27 +17,45 @@ TOP_N = 10
 
 
 def component_frame(scores: pd.DataFrame, component: str) -> pd.DataFrame:
+    """The rows of one component (every year and unit set)."""
     return scores[scores["component"] == component]
 
 
-def years_of(scores: pd.DataFrame, component: str) -> list[int]:
-    return sorted(int(y) for y in component_frame(scores, component)["year"].unique())
+# -- Direction -------------------------------------------------------------------------------
+def higher_is_better(catalog: Catalog, component: str) -> bool:
+    """Whether a larger score is the better one (``components.csv``; undeclared counts as higher-is-better)."""
+    value = catalog.component(component).get("higher_is_better")
+    return True if value is None or pd.isna(value) else bool(value)
 
 
-def with_ranks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds ``rank_used`` (published rank, else computed among units present) and ``n`` per year/set."""
+def oriented(frame: pd.DataFrame, catalog: Catalog) -> pd.Series:
+    """Scores turned so that larger is always better (lower-is-better components negated), for ordering only."""
+    lower = [c for c in frame["component"].unique() if not higher_is_better(catalog, c)]
+    return frame["value"] * np.where(frame["component"].isin(lower), -1.0, 1.0)
+
+
+def with_ranks(frame: pd.DataFrame, higher_better: bool = True) -> pd.DataFrame:
+    """Adds ``rank_used`` (published rank, else computed among units present) and ``n`` per year/set.
+
+    ``frame`` holds one component; ``higher_better`` is its direction (rank 1 = best score).
+    """
     frame = frame.copy()
     grouped = frame.groupby(["year", "unit_set"])["value"]
-    computed = grouped.rank(ascending=False, method="min")
+    computed = grouped.rank(ascending=not higher_better, method="min")
     frame["rank_used"] = frame["rank"].astype("Float64").fillna(computed).astype(int)
     frame["n"] = grouped.transform("size")
     return frame
 
 
 # -- Trends --------------------------------------------------------------------------------
-def unit_series(scores: pd.DataFrame, component: str, codes: list[str]) -> pd.DataFrame:
+def ranked_component(scores: pd.DataFrame, catalog: Catalog, component: str) -> pd.DataFrame:
+    """One component's rows with ranks in the component's own direction (see :func:`with_ranks`)."""
+    return with_ranks(component_frame(scores, component), higher_is_better(catalog, component))
+
+
+def unit_series(scores: pd.DataFrame, catalog: Catalog, component: str, codes: list[str]) -> pd.DataFrame:
     """Yearly values of some units (both unit sets: a code names the unit in each year's set)."""
-    frame = with_ranks(component_frame(scores, component))
+    frame = ranked_component(scores, catalog, component)
     return frame[frame["unit_code"].isin(codes)][["year", "unit_set", "unit_code", "value", "rank_used", "n"]]
 
 
@@ -71,43 +89,51 @@ def league_table(scores: pd.DataFrame, catalog: Catalog, component: str, year: i
                  spark_years: int = 8) -> pd.DataFrame:
     """One row per unit: rank, value, change in rank and value since the previous edition, quartile, sparkline."""
     unit_set = unit_set_for_year(year)
-    frame = with_ranks(component_frame(scores, component))
-    now = frame[(frame["year"] == year) & (frame["unit_set"] == unit_set)]
+    frame = ranked_component(scores, catalog, component)
+    frame = frame[frame["unit_set"] == unit_set]
+    now = frame[frame["year"] == year]
     if now.empty:
         return pd.DataFrame()
     table = now[["unit_code", "value", "rank_used", "n"]].rename(columns={"rank_used": "rank"})
-    previous = [y for y in sorted(frame.loc[frame["unit_set"] == unit_set, "year"].unique()) if y < year]
-    if previous:
-        before = frame[(frame["year"] == previous[-1]) & (frame["unit_set"] == unit_set)]
-        before = before.set_index("unit_code")
-        table["prev_rank"] = table["unit_code"].map(before["rank_used"])
-        table["rank_change"] = table["prev_rank"] - table["rank"]
-        table["value_change"] = table["value"] - table["unit_code"].map(before["value"])
-    else:
-        table["prev_rank"] = table["rank_change"] = table["value_change"] = np.nan
+    _add_changes(table, frame, year)
     table["quartile"] = [quartile(r, n) for r, n in zip(table["rank"], table["n"])]
-    history = frame[(frame["unit_set"] == unit_set) & (frame["year"] <= year) & (frame["year"] > year - spark_years)]
+    history = frame[(frame["year"] <= year) & (frame["year"] > year - spark_years)]
     spark = history.sort_values("year").groupby("unit_code")["value"].apply(list)
     table["trend"] = table["unit_code"].map(spark)
     table["unit"] = [catalog.unit_name(unit_set, c, lang) for c in table["unit_code"]]
     return table.sort_values(["rank", "unit"]).reset_index(drop=True)
 
 
+def _add_changes(table: pd.DataFrame, frame: pd.DataFrame, year: int) -> None:
+    """Rank and value change since the previous edition of the same unit set (NaN in a first edition)."""
+    previous = [y for y in sorted(frame["year"].unique()) if y < year]
+    if not previous:
+        table["prev_rank"] = table["rank_change"] = table["value_change"] = np.nan
+        return
+    before = frame[frame["year"] == previous[-1]].set_index("unit_code")
+    table["prev_rank"] = table["unit_code"].map(before["rank_used"])
+    table["rank_change"] = table["prev_rank"] - table["rank"]
+    table["value_change"] = table["value"] - table["unit_code"].map(before["value"])
+
+
 def quartile(rank: int, n: int) -> int:
+    """Quartile of a rank among ``n`` units: 1 holds the best quarter, 4 the worst."""
     return min(4, max(1, math.ceil(4 * rank / max(n, 1))))
 
 
-def movers(table: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Largest climbs and falls in rank (ties broken by value change)."""
+def movers(table: pd.DataFrame, n: int = 5, *, higher_better: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Largest climbs and falls in rank; ties broken by the size of the improvement (or decline) in value."""
     moved = table.dropna(subset=["rank_change"])
-    up = moved[moved["rank_change"] > 0].sort_values(["rank_change", "value_change"], ascending=False).head(n)
-    down = moved[moved["rank_change"] < 0].sort_values(["rank_change", "value_change"]).head(n)
-    return up, down
+    moved = moved.assign(_gain=moved["value_change"] * (1 if higher_better else -1))
+    up = moved[moved["rank_change"] > 0].sort_values(["rank_change", "_gain"], ascending=False).head(n)
+    down = moved[moved["rank_change"] < 0].sort_values(["rank_change", "_gain"]).head(n)
+    return up.drop(columns="_gain"), down.drop(columns="_gain")
 
 
-def bump_ranks(scores: pd.DataFrame, component: str, codes: list[str], unit_set: str) -> pd.DataFrame:
+def bump_ranks(scores: pd.DataFrame, catalog: Catalog, component: str, codes: list[str],
+               unit_set: str) -> pd.DataFrame:
     """Ranks per year of chosen units within one unit set (ranks are not comparable across sets)."""
-    frame = with_ranks(component_frame(scores, component))
+    frame = ranked_component(scores, catalog, component)
     frame = frame[(frame["unit_set"] == unit_set) & frame["unit_code"].isin(codes)]
     return frame[["year", "unit_code", "rank_used", "n", "value"]].sort_values(["unit_code", "year"])
 
@@ -131,16 +157,23 @@ def peer_codes(catalog: Catalog, unit_set: str, focal: str, group: str, custom: 
     return sorted(set(codes) | {focal})
 
 
+def _edition_parts(scores: pd.DataFrame, catalog: Catalog, index: str, year: int) -> tuple[list[str], pd.DataFrame]:
+    """The index's sub-indices published in ``year`` and their rows on that year's unit set."""
+    unit_set = unit_set_for_year(year)
+    parts = catalog.components_of(index, year=year, level=1)["code"].tolist()
+    frame = scores[(scores["year"] == year) & (scores["unit_set"] == unit_set) & scores["component"].isin(parts)]
+    return parts, frame
+
+
 def profile(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str,
             peers: list[str]) -> pd.DataFrame:
     """Per sub-index: the focal value, peer median and best, national percentile, room to the peer best.
 
-    ``room_composite`` converts the gap into composite points where the weights are known
-    (PCI: 10 x weight x gap), so leaders see where a gain moves the headline score most.
+    Best, rank, percentile and gap follow each sub-index's direction (the gap is always the
+    improvement needed, >= 0). ``room_composite`` converts the gap into composite points where the
+    weights are known (PCI: 10 x weight x gap), so leaders see where a gain moves the headline most.
     """
-    unit_set = unit_set_for_year(year)
-    parts = catalog.components_of(index, year=year, level=1)["code"].tolist()
-    frame = scores[(scores["year"] == year) & (scores["unit_set"] == unit_set) & scores["component"].isin(parts)]
+    parts, frame = _edition_parts(scores, catalog, index, year)
     if frame.empty or focal not in set(frame["unit_code"]):
         return pd.DataFrame()
     composite = catalog.composite(index)
@@ -149,34 +182,37 @@ def profile(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal
         else 1.0
     rows = []
     for code in parts:
-        values = frame[frame["component"] == code].set_index("unit_code")["value"]
-        if focal not in values.index or len(values) < 2:
+        part = frame[frame["component"] == code].set_index("unit_code")
+        if focal not in part.index or len(part) < 2:
             continue
-        percentiles = 100 * (values.rank(method="min") - 1) / (len(values) - 1)
-        peer_values = values[values.index.isin(peers)]
-        best_code = peer_values.idxmax()
-        mine = float(values[focal])
-        gap = float(peer_values.max()) - mine
-        rows.append({
-            "component": code, "value": mine, "peer_median": float(peer_values.median()),
-            "peer_best": float(peer_values.max()), "peer_best_unit": best_code, "gap_to_best": gap,
-            "percentile": float(percentiles[focal]),
-            "peer_median_percentile": float(percentiles[percentiles.index.isin(peers)].median()),
-            "rank": int((values > mine).sum() + 1), "n": len(values),
-            "weight": weights.get(code), "room_composite": gap * weights[code] * factor if code in weights else None,
-        })
+        row = _standing(part["value"], oriented(part, catalog), focal, peers)
+        room = row["gap_to_best"] * weights[code] * factor if code in weights else None
+        rows.append({"component": code, **row, "weight": weights.get(code), "room_composite": room})
     return pd.DataFrame(rows)
 
 
+def _standing(values: pd.Series, good: pd.Series, focal: str, peers: list[str]) -> dict:
+    """The focal unit among all units and its peers; ``good`` is ``values`` turned so larger is better."""
+    percentiles = 100 * (good.rank(method="min") - 1) / (len(good) - 1)
+    is_peer = good.index.isin(peers)
+    best_code = good[is_peer].idxmax()
+    mine = float(good[focal])
+    return {
+        "value": float(values[focal]), "peer_median": float(values[is_peer].median()),
+        "peer_best": float(values[best_code]), "peer_best_unit": best_code,
+        "gap_to_best": float(good[best_code]) - mine, "percentile": float(percentiles[focal]),
+        "peer_median_percentile": float(percentiles[is_peer].median()),
+        "rank": int((good > mine).sum() + 1), "n": len(good),
+    }
+
+
 def heatmap_matrix(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, codes: list[str]) -> pd.DataFrame:
-    """Units x sub-indices of national percentiles (0–100), so columns on different scales compare."""
-    unit_set = unit_set_for_year(year)
-    parts = catalog.components_of(index, year=year, level=1)["code"].tolist()
-    frame = scores[(scores["year"] == year) & (scores["unit_set"] == unit_set) & scores["component"].isin(parts)]
+    """Units x sub-indices of national percentiles (0–100, 100 = best), so columns on different scales compare."""
+    parts, frame = _edition_parts(scores, catalog, index, year)
     if frame.empty:
         return pd.DataFrame()
-    frame = frame.copy()
-    grouped = frame.groupby("component")["value"]
+    frame = frame.assign(good=oriented(frame, catalog))
+    grouped = frame.groupby("component")["good"]
     frame["percentile"] = 100 * (grouped.rank(method="min") - 1) / (grouped.transform("size") - 1).clip(lower=1)
     wide = frame[frame["unit_code"].isin(codes)].pivot(index="unit_code", columns="component", values="percentile")
     return wide[[c for c in parts if c in wide.columns]]
@@ -186,18 +222,20 @@ def target_gap(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, fo
     """Composite points the focal unit needs for the next rank and for the top 10 (None if not ranked)."""
     unit_set = unit_set_for_year(year)
     composite = catalog.composite(index)
-    frame = with_ranks(scores[(scores["component"] == composite) & (scores["year"] == year) &
-                              (scores["unit_set"] == unit_set)])
+    frame = ranked_component(scores, catalog, composite)
+    frame = frame[(frame["year"] == year) & (frame["unit_set"] == unit_set)]
     mine = frame[frame["unit_code"] == focal]
     if mine.empty:
         return None
-    value, rank = float(mine["value"].iloc[0]), int(mine["rank_used"].iloc[0])
-    ordered = frame.sort_values("value", ascending=False)["value"].tolist()
-    above = [v for v in ordered if v > value]
+    rank = int(mine["rank_used"].iloc[0])
+    sign = 1.0 if higher_is_better(catalog, composite) else -1.0
+    good = sign * float(mine["value"].iloc[0])
+    ordered = sorted((sign * frame["value"]).tolist(), reverse=True)
+    above = [v for v in ordered if v > good]
     return {
-        "value": value, "rank": rank, "n": len(frame),
-        "to_next_rank": (min(above) - value) if above else 0.0,
-        "to_top10": max(0.0, ordered[TOP_N - 1] - value) if len(ordered) >= TOP_N and rank > TOP_N else 0.0,
+        "value": float(mine["value"].iloc[0]), "rank": rank, "n": len(frame),
+        "to_next_rank": (min(above) - good) if above else 0.0,
+        "to_top10": max(0.0, ordered[TOP_N - 1] - good) if len(ordered) >= TOP_N and rank > TOP_N else 0.0,
         "in_top10": rank <= TOP_N,
     }
 
@@ -207,8 +245,8 @@ def tile_values(scores: pd.DataFrame, catalog: Catalog, component: str, year: in
     """The tile grid of the year's unit set with each unit's value, rank and quartile (NaN = not published)."""
     unit_set = unit_set_for_year(year)
     grid = catalog.tiles[catalog.tiles["unit_set"] == unit_set].copy()
-    frame = with_ranks(scores[(scores["component"] == component) & (scores["year"] == year) &
-                              (scores["unit_set"] == unit_set)]).set_index("unit_code")
+    frame = ranked_component(scores, catalog, component)
+    frame = frame[(frame["year"] == year) & (frame["unit_set"] == unit_set)].set_index("unit_code")
     grid["value"] = grid["code"].map(frame["value"])
     grid["rank"] = grid["code"].map(frame["rank_used"])
     grid["n"] = len(frame)

@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from provindex.i18n import t
+from provindex.i18n import localized, t
+from provindex.text import format_number
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FOCAL_COLOR = "#0072B2"
 OTHER_COLORS = ["#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999999"]
 BAND_COLOR = "rgba(120,120,120,0.18)"
@@ -28,6 +28,7 @@ FONT_SIZE = 15
 
 
 def base_layout(fig: go.Figure, lang: str, height: int = 460, title: str | None = None) -> go.Figure:
+    """The shared look: language's number separators, projector-size fonts, white background, legend below."""
     fig.update_layout(
         height=height, separators=",." if lang == "vi" else ".,", font={"size": FONT_SIZE},
         margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 60}, title={"text": title} if title else None,
@@ -114,7 +115,7 @@ def _draw_breaks(fig: go.Figure, breaks: pd.DataFrame, lang: str) -> None:
         fig.add_vline(x=x, line={"color": "#999", "dash": dash, "width": 1.5})
         fig.add_annotation(x=x, y=1.02 + 0.07 * level, yref="paper", text=t(f"chart.break_{row['kind']}", lang),
                            showarrow=False, font={"size": 12, "color": "#555"}, xanchor="left",
-                           hovertext=row["note_en" if lang == "en" else "note_vi"])
+                           hovertext=localized(row, "note", lang))
     if not breaks.empty:
         fig.update_layout(margin={"t": 70})
 
@@ -126,7 +127,7 @@ def _draw_actions(fig: go.Figure, focal_series: pd.DataFrame, actions: pd.DataFr
     for action in actions.to_dict("records"):
         year = int(action["year"]) + 1
         if year in by_year.index:
-            title = action["title_en" if lang == "en" else "title_vi"] or action["action_type"]
+            title = localized(action, "title", lang) or action["action_type"]
             rows.append((year, float(by_year[year]), title))
     if not rows:
         return
@@ -167,9 +168,9 @@ def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str
 def radar_chart(profile: pd.DataFrame, labels: dict[str, str], focal_name: str, lang: str) -> go.Figure:
     """National percentile of each sub-index: the focal unit vs the peer median (0–100, outside = better)."""
     theta = [labels[c] for c in profile["component"]]
+    peer = profile["peer_median_percentile"].tolist()
     fig = go.Figure()
-    fig.add_trace(go.Scatterpolar(r=profile["peer_median_percentile"].tolist() + [profile["peer_median_percentile"].iloc[0]],
-                                  theta=theta + [theta[0]], name=t("chart.peer_median", lang),
+    fig.add_trace(go.Scatterpolar(r=peer + [peer[0]], theta=theta + [theta[0]], name=t("chart.peer_median", lang),
                                   line={"color": MEDIAN_COLOR, "dash": "dash"}, hovertemplate="%{theta}: %{r:.0f}"))
     fig.add_trace(go.Scatterpolar(r=profile["percentile"].tolist() + [profile["percentile"].iloc[0]],
                                   theta=theta + [theta[0]], name=focal_name, fill="toself",
@@ -210,37 +211,17 @@ def heatmap(matrix: pd.DataFrame, unit_names: dict[str, str], labels: dict[str, 
 
 
 # -- Map ---------------------------------------------------------------------------------------
-def tile_map(tiles: pd.DataFrame, metric: str, lang: str, value_title: str, focal: str | None = None) -> go.Figure:
-    """Equal squares placed geographically; colour by value (Cividis) or quartile; grey = no data."""
-    rows, cols = int(tiles["row"].max()) + 1, int(tiles["col"].max()) + 1
-    z = np.full((rows, cols), np.nan)
-    missing = np.full((rows, cols), np.nan)
-    text = np.full((rows, cols), "", dtype=object)
-    hover = np.full((rows, cols), "", dtype=object)
-    for tile in tiles.to_dict("records"):
-        r, c = int(tile["row"]), int(tile["col"])
-        text[r, c] = tile["label"]
-        if pd.isna(tile["value"]):
-            missing[r, c] = 1
-            hover[r, c] = f"{tile['unit']}: {t('chart.no_data', lang)}"
-        else:
-            z[r, c] = tile["quartile"] if metric == "quartile" else tile["value"]
-            hover[r, c] = (f"{tile['unit']}: {_fmt(tile['value'], lang)} · {t('chart.rank_short', lang)} "
-                           f"{int(tile['rank'])}/{int(tile['n'])} · {t('chart.quartile_short', lang)} "
-                           f"{int(tile['quartile'])}")
+def tile_map(tiles: pd.DataFrame, metric: str, lang: str, value_title: str, focal: str | None = None,
+             higher_better: bool = True) -> go.Figure:
+    """Equal squares placed geographically; colour by value (Cividis, darkest = best) or quartile; grey = no data."""
+    z, missing, hover = _tile_grids(tiles, metric, lang)
     fig = go.Figure()
     fig.add_trace(go.Heatmap(z=missing, colorscale=[[0, MISSING_COLOR], [1, MISSING_COLOR]], showscale=False,
                              xgap=3, ygap=3, hoverinfo="skip"))
     if metric == "quartile":
-        scale = [[0, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[1]],
-                 [0.5, QUARTILE_COLORS[1]], [0.5, QUARTILE_COLORS[2]], [0.75, QUARTILE_COLORS[2]],
-                 [0.75, QUARTILE_COLORS[3]], [1, QUARTILE_COLORS[3]]]
-        colorbar = {"title": t("chart.quartile", lang), "tickvals": [1.375, 2.125, 2.875, 3.625], "len": 0.5,
-                    "ticktext": [t("chart.quartile_n", lang, q=q) for q in range(1, 5)]}
-        fig.add_trace(go.Heatmap(z=z, zmin=1, zmax=4, colorscale=scale, colorbar=colorbar, xgap=3, ygap=3,
-                                 customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+        fig.add_trace(_quartile_trace(z, hover, lang))
     else:
-        fig.add_trace(go.Heatmap(z=z, colorscale=SEQUENTIAL, reversescale=True,
+        fig.add_trace(go.Heatmap(z=z, colorscale=SEQUENTIAL, reversescale=higher_better,
                                  colorbar={"title": value_title, "len": 0.5},
                                  xgap=3, ygap=3, customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
     fig.add_trace(go.Scatter(x=tiles["col"], y=tiles["row"], mode="text", text=tiles["label"], hoverinfo="skip",
@@ -251,13 +232,45 @@ def tile_map(tiles: pd.DataFrame, metric: str, lang: str, value_title: str, foca
         tile = tiles[tiles["code"] == focal].iloc[0]
         fig.add_shape(type="rect", x0=tile["col"] - 0.5, x1=tile["col"] + 0.5, y0=tile["row"] - 0.5,
                       y1=tile["row"] + 0.5, line={"color": "#D55E00", "width": 4})
+    rows, cols = z.shape
     base_layout(fig, lang, height=max(600, 40 * rows + 80))
     fig.update_xaxes(visible=False, range=[-0.5, cols - 0.5], constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
     return fig
 
 
+def _tile_grids(tiles: pd.DataFrame, metric: str, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(colour values, missing mask, hover texts) on the grid's rows x columns."""
+    rows, cols = int(tiles["row"].max()) + 1, int(tiles["col"].max()) + 1
+    z = np.full((rows, cols), np.nan)
+    missing = np.full((rows, cols), np.nan)
+    hover = np.full((rows, cols), "", dtype=object)
+    for tile in tiles.to_dict("records"):
+        r, c = int(tile["row"]), int(tile["col"])
+        if pd.isna(tile["value"]):
+            missing[r, c] = 1
+            hover[r, c] = f"{tile['unit']}: {t('chart.no_data', lang)}"
+        else:
+            z[r, c] = tile["quartile"] if metric == "quartile" else tile["value"]
+            hover[r, c] = (f"{tile['unit']}: {format_number(tile['value'], lang)} · {t('chart.rank_short', lang)} "
+                           f"{int(tile['rank'])}/{int(tile['n'])} · {t('chart.quartile_short', lang)} "
+                           f"{int(tile['quartile'])}")
+    return z, missing, hover
+
+
+def _quartile_trace(z: np.ndarray, hover: np.ndarray, lang: str) -> go.Heatmap:
+    """Four flat colour steps, Q1 (best) darkest, with a labelled colour bar."""
+    scale = [[0, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[1]],
+             [0.5, QUARTILE_COLORS[1]], [0.5, QUARTILE_COLORS[2]], [0.75, QUARTILE_COLORS[2]],
+             [0.75, QUARTILE_COLORS[3]], [1, QUARTILE_COLORS[3]]]
+    colorbar = {"title": t("chart.quartile", lang), "tickvals": [1.375, 2.125, 2.875, 3.625], "len": 0.5,
+                "ticktext": [t("chart.quartile_n", lang, q=q) for q in range(1, 5)]}
+    return go.Heatmap(z=z, zmin=1, zmax=4, colorscale=scale, colorbar=colorbar, xgap=3, ygap=3,
+                      customdata=hover, hovertemplate="%{customdata}<extra></extra>")
+
+
 def _label_color(value, metric: str, quartile) -> str:
+    """Tile label ink that stays readable on its tile's colour."""
     if pd.isna(value):
         return "#555555"
     if metric == "quartile":
@@ -265,18 +278,12 @@ def _label_color(value, metric: str, quartile) -> str:
     return "black"
 
 
-def _fmt(value: float, lang: str) -> str:
-    from provindex.text import format_number
-
-    return format_number(value, lang)
-
-
 def geo_map(shapes: list[tuple[str, list[list[tuple[float, float]]]]], values: pd.DataFrame, lang: str,
-            value_title: str) -> go.Figure:
+            value_title: str, higher_better: bool = True) -> go.Figure:
     """A choropleth from the administrator's GeoJSON drawn as filled polygons on plain axes.
 
     Plotly's geo traces fetch base-map topojson from a CDN; filled scatter polygons need nothing.
-    ``values`` has columns code, unit, value (NaN = no data).
+    ``values`` has columns code, unit, value (NaN = no data); the best values are darkest.
     """
     data = values.set_index("code")
     finite = data["value"].dropna()
@@ -286,8 +293,8 @@ def geo_map(shapes: list[tuple[str, list[list[tuple[float, float]]]]], values: p
         value = data["value"].get(code, np.nan)
         unit = data["unit"].get(code, code)
         color = MISSING_COLOR if pd.isna(value) else sample_colorscale(
-            SEQUENTIAL, [0.0 if high == low else 1 - (value - low) / (high - low)])[0]
-        label = f"{unit}: {t('chart.no_data', lang) if pd.isna(value) else _fmt(value, lang)}"
+            SEQUENTIAL, [_colour_position(value, low, high, higher_better)])[0]
+        label = f"{unit}: {t('chart.no_data', lang) if pd.isna(value) else format_number(value, lang)}"
         xs, ys = [], []
         for ring in rings:
             xs += [p[0] for p in ring] + [None]
@@ -295,9 +302,17 @@ def geo_map(shapes: list[tuple[str, list[list[tuple[float, float]]]]], values: p
         fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line={"color": "white", "width": 0.6},
                                  fillcolor=color, hoveron="fills", text=label, hoverinfo="text", showlegend=False))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-                             marker={"colorscale": SEQUENTIAL, "reversescale": True, "cmin": low, "cmax": high,
+                             marker={"colorscale": SEQUENTIAL, "reversescale": higher_better, "cmin": low, "cmax": high,
                                      "color": [low], "colorbar": {"title": value_title}}))
     base_layout(fig, lang, height=720)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(16)))
     return fig
+
+
+def _colour_position(value: float, low: float, high: float, higher_better: bool) -> float:
+    """Position on the Cividis scale: 0 (dark) for the best value of the range, 1 for the worst."""
+    if high == low:
+        return 0.0
+    share = (value - low) / (high - low)
+    return 1 - share if higher_better else share

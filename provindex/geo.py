@@ -9,7 +9,6 @@ the unit resolver. Coordinates are thinned so a page stays light.
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,11 +23,12 @@ MAX_POINTS_PER_RING = 400
 
 
 def geo_dir() -> Path:
-    env = os.environ.get("PROVINDEX_GEO_DIR")
-    return Path(env) if env else config.ROOT / "data" / "geo"
+    """The folder searched for boundary files (see :func:`provindex.config.geo_dir`)."""
+    return config.geo_dir()
 
 
 def geojson_paths(unit_set: str, directory: Path | None = None) -> list[Path]:
+    """The unit set's boundary files: one ``<unit_set>.geojson``, else every file in a ``<unit_set>/`` folder."""
     directory = directory or geo_dir()
     single = directory / f"{unit_set}.geojson"
     if single.is_file():
@@ -56,6 +56,7 @@ def match_feature(properties: dict, unit_set: str, catalog: Catalog) -> str | No
 
 
 def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
+    """Outer rings of a (Multi)Polygon, thinned and rounded so a page stays light."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     rings = []
     for polygon in polygons:
@@ -74,6 +75,7 @@ def load_shapes(unit_set: str, catalog: Catalog, directory: Path | None = None) 
 
 @lru_cache(maxsize=4)
 def _load_shapes(unit_set: str, directory: str, reference_dir: Path) -> tuple[list, list[str]]:
+    """Reads and matches the boundary files once per unit set and folder (cached for the server process)."""
     from provindex.catalog import get_catalog
 
     catalog = get_catalog(str(reference_dir))

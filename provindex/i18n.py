@@ -16,6 +16,7 @@ _LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    """Nested TOML tables to dotted keys: ``{'a': {'b': 'x'}}`` -> ``{'a.b': 'x'}``."""
     flat: dict[str, str] = {}
     for key, value in tree.items():
         name = f"{prefix}{key}"

@@ -11,8 +11,9 @@ import statistics
 
 import pandas as pd
 
+from provindex.analysis import higher_is_better
 from provindex.catalog import Catalog
-from provindex.i18n import t
+from provindex.i18n import localized, t
 from provindex.overview import IndexCard
 from provindex.text import format_number, format_signed
 
@@ -31,19 +32,28 @@ def usual_change(data: pd.DataFrame, catalog: Catalog, index: str, component: st
 
 
 def component_moves(data: pd.DataFrame, catalog: Catalog, card: IndexCard, unit_code: str) -> list[tuple[str, float]]:
-    """(sub-index, change) for sub-indices comparable with the previous edition, largest first."""
+    """(sub-index, change) for sub-indices comparable with the previous edition, largest improvement first.
+
+    A fall in a lower-is-better sub-index is an improvement, so it sorts with the gains.
+    """
     if card.prev_year is None or card.change_basis != "same":
         return []
     mine = data[data["unit_code"] == unit_code]
     now = mine[(mine["year"] == card.year) & (mine["unit_set"] == card.unit_set)]
-    before = mine[(mine["year"] == card.prev_year) & (mine["unit_set"] == card.unit_set)].set_index("component")["value"]
+    before = mine[(mine["year"] == card.prev_year) & (mine["unit_set"] == card.unit_set)]
+    before = before.set_index("component")["value"]
     parts = set(catalog.components_of(card.index, year=card.year, level=1)["code"])
     moves = []
     for row in now.itertuples(index=False):
         if row.component in parts and row.component in before.index:
             if catalog.comparable(card.index, row.component, card.prev_year, card.year, ignore_kinds=("units",)):
                 moves.append((row.component, float(row.value - before[row.component])))
-    return sorted(moves, key=lambda m: m[1], reverse=True)
+    return sorted(moves, key=lambda m: _improvement(catalog, *m), reverse=True)
+
+
+def _improvement(catalog: Catalog, component: str, change: float) -> float:
+    """``change`` turned so that positive means better (see :func:`provindex.analysis.higher_is_better`)."""
+    return change if higher_is_better(catalog, component) else -change
 
 
 def what_changed(card: IndexCard, data: pd.DataFrame, catalog: Catalog, unit_code: str, unit_name: str,
@@ -51,11 +61,11 @@ def what_changed(card: IndexCard, data: pd.DataFrame, catalog: Catalog, unit_cod
     """A short paragraph on the index's movement for the focal unit (None when there is no value)."""
     if card.status != "ok" or card.value is None:
         return None
-    name = catalog.index_row(card.index)["short_en" if lang == "en" else "short_vi"]
+    name = localized(catalog.index_row(card.index), "short", lang)
     if card.prev_year is None:
         return t("story.first_edition", lang, index=name, unit=unit_name, year=card.year)
     if card.change is None:
-        reason = (card.break_note["note_en" if lang == "en" else "note_vi"] if card.break_note
+        reason = (localized(card.break_note, "note", lang) if card.break_note
                   else t("story.no_previous_value", lang, year=card.prev_year))
         return t("story.not_comparable", lang, index=name, year=card.year, prev=card.prev_year, reason=reason)
     parts = [_headline(card, name, unit_name, lang)]
@@ -66,8 +76,8 @@ def what_changed(card: IndexCard, data: pd.DataFrame, catalog: Catalog, unit_cod
         key = "story.noise_much" if ratio >= 2 else ("story.noise_above" if ratio >= 1 else "story.noise_within")
         parts.append(t(key, lang, sd=format_number(sd, lang), ratio=format_number(ratio, lang, 1)))
     moves = component_moves(data, catalog, card, unit_code)
-    ups = [(c, d) for c, d in moves if d > 0][:2]
-    downs = [(c, d) for c, d in reversed(moves) if d < 0][:2]
+    ups = [(c, d) for c, d in moves if _improvement(catalog, c, d) > 0][:2]
+    downs = [(c, d) for c, d in reversed(moves) if _improvement(catalog, c, d) < 0][:2]
     if ups:
         parts.append(t("story.up", lang, items=_items(ups, catalog, lang)))
     if downs:
@@ -76,6 +86,7 @@ def what_changed(card: IndexCard, data: pd.DataFrame, catalog: Catalog, unit_cod
 
 
 def _headline(card: IndexCard, name: str, unit_name: str, lang: str) -> str:
+    """The first sentence: the score's move since the previous edition and, when known, the rank's."""
     direction = "up" if card.change > 0 else ("down" if card.change < 0 else "flat")
     basis = t("story.basis_harmonized", lang) if card.change_basis == "harmonized" else ""
     text = t(f"story.headline_{direction}", lang, index=name, unit=unit_name, year=card.year, prev=card.prev_year,
@@ -91,4 +102,5 @@ def _headline(card: IndexCard, name: str, unit_name: str, lang: str) -> str:
 
 
 def _items(moves: list[tuple[str, float]], catalog: Catalog, lang: str) -> str:
+    """Sub-indices with their signed changes, as a comma-separated list."""
     return ", ".join(f"{catalog.component_label(c, lang)} ({format_signed(d, lang)})" for c, d in moves)

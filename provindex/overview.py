@@ -6,17 +6,19 @@ list of :class:`IndexCard` the page renders. No Streamlit, no SQL.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from provindex.analysis import oriented, quartile
 from provindex.catalog import Catalog
 from provindex.harmonize import to_vn34
 
 
 @dataclass
 class ComponentStanding:
+    """A sub-index of the focal unit: value and computed rank among the ``n`` units that have it."""
+
     code: str
     value: float
     rank: int
@@ -24,11 +26,14 @@ class ComponentStanding:
 
     @property
     def percentile(self) -> float:
+        """Share of the other units ranked below (1 = best, 0 = worst)."""
         return 1.0 if self.n <= 1 else 1 - (self.rank - 1) / (self.n - 1)
 
 
 @dataclass
 class IndexCard:
+    """Everything one Overview card shows for an index; ``status`` says why a value is missing."""
+
     index: str
     year: int | None  # edition shown (None = no data up to the chosen year)
     unit_set: str | None
@@ -49,16 +54,18 @@ class IndexCard:
     notes: list[str] = field(default_factory=list)
 
 
-def year_table(data: pd.DataFrame, year: int, unit_set: str) -> pd.DataFrame:
-    """One edition of one index: every component's values with ranks among the units that have it."""
+def year_table(data: pd.DataFrame, catalog: Catalog, year: int, unit_set: str) -> pd.DataFrame:
+    """One edition of one index: every component's values with ranks (in its direction) among the units that have it."""
     frame = data[(data["year"] == year) & (data["unit_set"] == unit_set)].copy()
-    grouped = frame.groupby("component", observed=True)["value"]
+    frame["good"] = oriented(frame, catalog)
+    grouped = frame.groupby("component", observed=True)["good"]
     frame["computed_rank"] = grouped.rank(ascending=False, method="min").astype(int)
     frame["n"] = grouped.transform("size")
     return frame
 
 
 def _published_or_computed_rank(row) -> int:
+    """The published rank where the table printed one, else the computed one."""
     return int(row["rank"]) if not pd.isna(row["rank"]) else int(row["computed_rank"])
 
 
@@ -71,7 +78,7 @@ def build_card(scores: pd.DataFrame, catalog: Catalog, index: str, unit_set: str
         return IndexCard(index, None, unit_set, status="no_year")
     shown = years[-1]
     composite = catalog.composite(index)
-    edition = year_table(data, shown, unit_set)
+    edition = year_table(data, catalog, shown, unit_set)
     table = edition[edition["component"] == composite]
     card = IndexCard(index, shown, unit_set, n_ranked=len(table), n_units=len(catalog.units_of(unit_set)))
     coverage = catalog.breaks_for(index)
@@ -84,13 +91,14 @@ def build_card(scores: pd.DataFrame, catalog: Catalog, index: str, unit_set: str
     row = mine.iloc[0]
     card.value = float(row["value"])
     card.rank = _published_or_computed_rank(row)
-    card.quartile = min(4, max(1, math.ceil(4 * card.rank / max(card.n_ranked, 1))))
+    card.quartile = quartile(card.rank, card.n_ranked)
     _fill_change(card, data, catalog, composite, unit_code)
     _fill_strengths(card, edition, catalog, unit_code)
     return card
 
 
 def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composite: str, unit_code: str) -> None:
+    """Change since the previous edition when comparable (same units, or harmonised to vn34)."""
     earlier = sorted(int(y) for y in data["year"].unique() if y < card.year)
     if not earlier:
         return
@@ -108,7 +116,7 @@ def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composit
             card.change = card.value - float(match.iloc[0]["value"])
             card.change_basis = "harmonized"
         return
-    prev_table = year_table(prev_rows, prev, card.unit_set)
+    prev_table = year_table(prev_rows, catalog, prev, card.unit_set)
     match = prev_table[prev_table["unit_code"] == unit_code]
     if match.empty:
         return
@@ -118,16 +126,18 @@ def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composit
 
 
 def _fill_strengths(card: IndexCard, edition: pd.DataFrame, catalog: Catalog, unit_code: str) -> None:
+    """Strongest and weakest sub-index of the focal unit by national percentile."""
     parts = set(catalog.components_of(card.index, year=card.year, level=1)["code"])
     mine = edition[(edition["unit_code"] == unit_code) & edition["component"].isin(parts) & (edition["n"] > 1)]
-    found = [ComponentStanding(r.component, float(r.value), int(r.computed_rank), int(r.n))
+    found = [(ComponentStanding(r.component, float(r.value), int(r.computed_rank), int(r.n)), r.good)
              for r in mine.itertuples(index=False)]
-    if len(found) >= 2:
-        card.best = max(found, key=lambda s: (s.percentile, s.value))
-        card.worst = min(found, key=lambda s: (s.percentile, s.value))
+    if len(found) >= 2:  # ties in percentile go to the better score
+        card.best = max(found, key=lambda pair: (pair[0].percentile, pair[1]))[0]
+        card.worst = min(found, key=lambda pair: (pair[0].percentile, pair[1]))[0]
 
 
 def build_cards(scores: pd.DataFrame, catalog: Catalog, unit_set: str, unit_code: str, year: int) -> list[IndexCard]:
+    """One card per index of the catalogue, in catalogue order (see :func:`build_card`)."""
     by_index = dict(tuple(scores.groupby("index", observed=True)))
     empty = scores.iloc[0:0]
     return [build_card(by_index.get(index, empty), catalog, index, unit_set, unit_code, year)

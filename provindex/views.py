@@ -13,12 +13,14 @@ import plotly.graph_objects as go
 
 from provindex import analysis, charts
 from provindex.catalog import Catalog, unit_set_for_year
-from provindex.i18n import t
+from provindex.i18n import localized, t
 from provindex.text import format_number
 
 
 @dataclass
 class View:
+    """What a page draws: a figure, its data for download, notes under it, or why there is nothing."""
+
     figure: go.Figure | None = None
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
@@ -32,13 +34,15 @@ def component_options(catalog: Catalog, index: str) -> list[str]:
 
 
 def component_title(catalog: Catalog, code: str, lang: str) -> str:
+    """A component's full name, prefixed by its index's short name below the composite ("PCI — Entry costs")."""
     index = catalog.component(code)["index"]
-    short = catalog.index_row(index)["short_en" if lang == "en" else "short_vi"]
+    short = localized(catalog.index_row(index), "short", lang)
     label = catalog.component_label(code, lang, short=False)
     return label if catalog.component(code)["level"] == 0 else f"{short} — {label}"
 
 
 def axis_title(catalog: Catalog, code: str, lang: str) -> str:
+    """The value axis label: short name and unit (points or percent)."""
     spec = catalog.component(code)
     unit = t("chart.unit_percent", lang) if spec["unit"] == "percent" else t("chart.unit_points", lang)
     return f"{catalog.component_label(code, lang)} ({unit})"
@@ -47,9 +51,10 @@ def axis_title(catalog: Catalog, code: str, lang: str) -> str:
 # -- Trends --------------------------------------------------------------------------------------
 def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, component: str, focal: str,
                others: list[str], show_region: bool, lang: str, unit_set: str) -> View:
+    """The Trends page: lines of the focal and other units over the national band, breaks and actions noted."""
     index = catalog.component(component)["index"]
     codes = [focal] + [c for c in others if c != focal]
-    series = analysis.unit_series(scores, component, codes)
+    series = analysis.unit_series(scores, catalog, component, codes)
     band = analysis.national_band(scores, component)
     if series.empty and band.empty:
         return View(empty_message=t("trend.no_data", lang, component=component_title(catalog, component, lang)))
@@ -65,7 +70,7 @@ def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, co
     view = View(figure, _trend_table(series, band, names, lang))
     focal_name = names.get((unit_set, focal), focal)
     for row in breaks.to_dict("records"):
-        view.notes.append(f"{row['year']}: {row['note_en' if lang == 'en' else 'note_vi']}")
+        view.notes.append(f"{row['year']}: {localized(row, 'note', lang)}")
     if focal not in set(series["unit_code"]):
         view.notes.insert(0, t("trend.focal_missing", lang, unit=focal_name))
     if unit_actions is not None and not unit_actions.empty:
@@ -74,12 +79,14 @@ def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, co
 
 
 def _region_name(catalog: Catalog, region: str, lang: str) -> str:
+    """A region's name in the page language."""
     row = catalog.regions[catalog.regions["code"] == region].iloc[0]
-    return row["name_en" if lang == "en" else "name_vi"]
+    return localized(row, "name", lang)
 
 
 def _trend_table(series: pd.DataFrame, band: pd.DataFrame, names: dict[tuple[str, str], str],
                  lang: str) -> pd.DataFrame:
+    """The chart's data as a table: one column per unit, then the national quartiles, by year."""
     unit = [names.get((s, c), c) for s, c in zip(series["unit_set"], series["unit_code"])]
     wide = series.assign(unit=unit).pivot_table(
         index="year", columns="unit", values="value", aggfunc="first")
@@ -91,6 +98,8 @@ def _trend_table(series: pd.DataFrame, band: pd.DataFrame, names: dict[tuple[str
 # -- Rankings ------------------------------------------------------------------------------------
 @dataclass
 class RankingView(View):
+    """The Rankings page: league table, biggest movers, quartile tiers and the bump chart (``figure``)."""
+
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     up: pd.DataFrame = field(default_factory=pd.DataFrame)
     down: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -99,16 +108,17 @@ class RankingView(View):
 
 def ranking_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, focal: str,
                  bump_units: list[str], lang: str) -> RankingView:
+    """The Rankings page for one component and year; ranks follow the component's direction."""
     table = analysis.league_table(scores, catalog, component, year, lang)
     if table.empty:
         return RankingView(empty_message=t("rank.no_data", lang, component=component_title(catalog, component, lang),
                                            year=year))
     unit_set = unit_set_for_year(year)
     view = RankingView(table=table)
-    view.up, view.down = analysis.movers(table)
+    view.up, view.down = analysis.movers(table, higher_better=analysis.higher_is_better(catalog, component))
     view.tiers = {q: table.loc[table["quartile"] == q, "unit"].tolist() for q in range(1, 5)}
     codes = bump_units or default_neighbours(table, focal)
-    ranks = analysis.bump_ranks(scores, component, codes, unit_set)
+    ranks = analysis.bump_ranks(scores, catalog, component, codes, unit_set)
     names = {c: catalog.unit_name(unit_set, c, lang) for c in codes}
     if not ranks.empty:
         view.figure = charts.bump_chart(ranks, focal, names, lang)
@@ -138,6 +148,8 @@ def default_neighbours(table: pd.DataFrame, focal: str, k: int = 2) -> list[str]
 # -- Compare ---------------------------------------------------------------------------------------
 @dataclass
 class CompareView(View):
+    """The Compare page: profile bars (``figure``), radar, heatmap, target gap and the three lists of sentences."""
+
     profile: pd.DataFrame = field(default_factory=pd.DataFrame)
     radar: go.Figure | None = None
     heatmap: go.Figure | None = None
@@ -151,11 +163,12 @@ class CompareView(View):
 
 def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str, group: str,
                  custom: list[str], lang: str) -> CompareView:
+    """The Compare page: the focal unit against its peer group on every sub-index of one index and year."""
     unit_set = unit_set_for_year(year)
     peers = analysis.peer_codes(catalog, unit_set, focal, group, custom)
     profile = analysis.profile(scores, catalog, index, year, focal, peers)
     name = catalog.unit_name(unit_set, focal, lang)
-    short = catalog.index_row(index)["short_en" if lang == "en" else "short_vi"]
+    short = localized(catalog.index_row(index), "short", lang)
     if profile.empty:
         return CompareView(empty_message=t("compare.no_data", lang, unit=name, index=short, year=year))
     labels = {c: catalog.component_label(c, lang) for c in profile["component"]}
@@ -184,12 +197,14 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
 
 
 def _standing(row: dict, labels: dict[str, str], lang: str) -> str:
+    """One strength/weakness sentence: value, rank and percentile of a sub-index."""
     return t("compare.standing", lang, component=labels[row["component"]], value=format_number(row["value"], lang),
              rank=row["rank"], n=row["n"], pct=format_number(row["percentile"], lang, 0))
 
 
 def _profile_table(profile: pd.DataFrame, labels: dict[str, str], catalog: Catalog, unit_set: str,
                    lang: str) -> pd.DataFrame:
+    """The profile with labels and unit names, columns titled in the page language."""
     table = profile.assign(component=profile["component"].map(labels),
                            peer_best_unit=[catalog.unit_name(unit_set, c, lang) for c in profile["peer_best_unit"]])
     columns = ["component", "value", "rank", "n", "percentile", "peer_median", "peer_best", "peer_best_unit",
@@ -200,15 +215,17 @@ def _profile_table(profile: pd.DataFrame, labels: dict[str, str], catalog: Catal
 # -- Map --------------------------------------------------------------------------------------------
 def map_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, metric: str, lang: str,
              shapes: list | None = None, focal: str | None = None) -> View:
+    """The Map page: tile grid (or boundary map when ``shapes`` are given) coloured by value or quartile."""
     tiles = analysis.tile_values(scores, catalog, component, year, lang)
     if tiles["value"].notna().sum() == 0:
         return View(empty_message=t("map.no_data", lang, component=component_title(catalog, component, lang),
                                     year=year))
     title = axis_title(catalog, component, lang)
+    higher_better = analysis.higher_is_better(catalog, component)
     if shapes:
-        figure = charts.geo_map(shapes, tiles[["code", "unit", "value"]], lang, title)
+        figure = charts.geo_map(shapes, tiles[["code", "unit", "value"]], lang, title, higher_better)
     else:
-        figure = charts.tile_map(tiles, metric, lang, title, focal)
+        figure = charts.tile_map(tiles, metric, lang, title, focal, higher_better)
     table = tiles.sort_values("rank")[["unit", "value", "rank", "quartile"]].rename(columns={
         "unit": t("ui.unit", lang), "value": title, "rank": t("chart.rank", lang),
         "quartile": t("chart.quartile", lang)})

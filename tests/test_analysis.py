@@ -112,7 +112,7 @@ def test_tile_grid_runs_north_to_south(realdata):
 
 
 def test_charts_use_whole_years_and_language_separators():
-    figure = charts.trend_chart(analysis.unit_series(SCORES, "PCI:TOTAL", ["48"]),
+    figure = charts.trend_chart(analysis.unit_series(SCORES, CAT, "PCI:TOTAL", ["48"]),
                                 analysis.national_band(SCORES, "PCI:TOTAL"), None, "48", {("vn63", "48"): "Đà Nẵng"},
                                 CAT.breaks.iloc[0:0], None, "vi", "PCI")
     assert figure.layout.xaxis.tickformat == "d" and figure.layout.separators == ",."
