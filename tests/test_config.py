@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, parse_python
 from provindex import config
 
 NAME = re.compile(r"PROVINDEX_[A-Z_]+")
@@ -45,7 +45,7 @@ def test_every_variable_named_in_code_is_declared():
 
 def _environment_reads(path: Path) -> list[str]:
     """Source of every ``os.environ`` / ``os.getenv`` use that is a read (not a write or a copy for a child)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_python(path)
     reads = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

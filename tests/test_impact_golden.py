@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import warnings
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pandas as pd
 import pytest
 
 from bench import impact_mc as mc
+from provindex import config
 from provindex.impact import estimators as est
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "impact_fixture_seed1.json"
@@ -125,8 +125,9 @@ def _fixture_numbers() -> dict:
 
 def test_recorded_golden_numbers_of_our_fixture():
     numbers = _fixture_numbers()
-    if os.environ.get("PROVINDEX_REGEN_GOLDEN") or not GOLDEN.exists():
-        if not os.environ.get("PROVINDEX_REGEN_GOLDEN"):
+    regenerate = config.read("PROVINDEX_REGEN_GOLDEN")
+    if regenerate or not GOLDEN.exists():
+        if not regenerate:
             pytest.fail(f"{GOLDEN} is missing; regenerate deliberately with PROVINDEX_REGEN_GOLDEN=1")
         GOLDEN.write_text(json.dumps({"seed": 1, "sub_index": 0, "values": numbers}, indent=2) + "\n")
     recorded = json.loads(GOLDEN.read_text())["values"]

@@ -14,8 +14,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from provindex import config
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("PROVINDEX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = str(config.read("PROVINDEX_CHROMIUM"))
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -30,7 +32,7 @@ def _free_port() -> int:
 
 def _require_browser():
     if not Path(CHROMIUM).exists():
-        if os.environ.get("PROVINDEX_REQUIRE_BROWSER"):
+        if config.read("PROVINDEX_REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing (make test installs Debian's chromium)")
         pytest.skip(f"{CHROMIUM} is not installed")
 
