@@ -4,7 +4,6 @@ first-page time and the time until a province switch is visible (target <= 1 s).
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import statistics
 import subprocess

@@ -1,6 +1,6 @@
 """Seeded fixture (IMPACT-METHOD §5.1) and the Monte Carlo behind the §5.2 acceptance thresholds.
 
-Used by ``tests/test_impact_mc.py`` (fast subset in ``make test``, full suite under ``-m slow``) and by
+Used by ``tests/integration/test_impact_mc.py`` (fast subset in ``make test``, full suite under ``-m slow``) and by
 ``bench/bench_impact.py``. Each ``run_*`` returns plain numbers so a test can compare them with the
 thresholds and the bench can print them.
 

@@ -104,15 +104,18 @@ class Catalog:
 
     # -- indices and components -------------------------------------------------------
     def index_codes(self) -> list[str]:
+        """Index codes in display order (indices.csv is the one list: PCI, PAPI, PAR, SIPAS)."""
         return list(self.indices["index"])
 
     def index_row(self, index: str) -> dict:
+        """The catalogue row of one index (names, publisher, composite, unit); KeyError when unknown."""
         rows = self.indices[self.indices["index"] == index]
         if rows.empty:
             raise KeyError(index)
         return rows.iloc[0].to_dict()
 
     def composite(self, index: str) -> str:
+        """Component code of the index's headline score (e.g. ``PCI:TOTAL``)."""
         return self.index_row(index)["composite"]
 
     @cached_property
@@ -120,9 +123,11 @@ class Catalog:
         return {row["code"]: row for row in self.components.to_dict("records")}
 
     def component(self, code: str) -> dict:
+        """The catalogue row of one component (level, parent, scale, direction, years); KeyError when unknown."""
         return self._component_rows[code]
 
     def has_component(self, code: str) -> bool:
+        """True when ``code`` is a component of the catalogue."""
         return code in self._component_rows
 
     def components_of(self, index: str, year: int | None = None, level: int | None = None) -> pd.DataFrame:
@@ -135,10 +140,12 @@ class Catalog:
         return frame.sort_values("sort")
 
     def component_valid_in(self, code: str, year: int) -> bool:
+        """True when the component was published in ``year`` (between its first and last year)."""
         row = self.component(code)
         return _in_period(year, row["first_year"], row["last_year"])
 
     def component_label(self, code: str, lang: str = "vi", short: bool = True) -> str:
+        """The component's short (or full) name in ``lang``, falling back to the Vietnamese name."""
         row = self.component(code)
         return localized(row, "short" if short else "name", lang) or row["name_vi"]
 
@@ -149,6 +156,7 @@ class Catalog:
         return dict(zip(frame["component"], frame["weight"].astype(float)))
 
     def breaks_for(self, index: str, component: str | None = None) -> pd.DataFrame:
+        """Series breaks of an index (and of one component, with the index-wide ones), by year."""
         frame = self.breaks[self.breaks["index"] == index]
         if component is not None:
             frame = frame[(frame["component"] == "*") | (frame["component"] == component)]
@@ -184,6 +192,7 @@ class Catalog:
 
     # -- units --------------------------------------------------------------------------
     def units_of(self, unit_set: str, include_historic: bool = False) -> pd.DataFrame:
+        """Units of a set by code; units merged away within the set (Hà Tây) only when asked."""
         frame = self.units[self.units["unit_set"] == unit_set]
         if not include_historic:
             frame = frame[frame["merged_into"].isna()]
@@ -194,12 +203,15 @@ class Catalog:
         return {(r["unit_set"], r["code"]): r for r in self.units.to_dict("records")}
 
     def unit(self, unit_set: str, code: str) -> dict:
+        """The catalogue row of one unit; KeyError when the set has no such code."""
         return self._unit_rows[(unit_set, code)]
 
     def has_unit(self, unit_set: str, code: str) -> bool:
+        """True when ``code`` is a unit of ``unit_set`` (merged-away units included)."""
         return (unit_set, code) in self._unit_rows
 
     def unit_name(self, unit_set: str, code: str, lang: str = "vi") -> str:
+        """The unit's short name in ``lang``; the code itself when the unit is unknown (never None)."""
         row = self._unit_rows.get((unit_set, code))
         if row is None:
             return code
@@ -216,10 +228,12 @@ class Catalog:
 
     @cached_property
     def unit_resolver(self) -> "UnitResolver":
+        """Resolver of province names as analysts type them (built once per catalogue)."""
         return UnitResolver(self)
 
     @cached_property
     def component_resolver(self) -> "ComponentResolver":
+        """Resolver of column headers to component codes (built once per catalogue)."""
         return ComponentResolver(self)
 
     @cached_property

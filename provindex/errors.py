@@ -14,6 +14,7 @@ class ProvindexError(Exception):
         super().__init__(f"{self.key} {params}")
 
     def message(self, lang: str = "vi") -> str:
+        """The error as a user reads it, in ``lang`` (Vietnamese by default)."""
         from provindex.i18n import t
 
         return t(self.key, lang, **self.params)

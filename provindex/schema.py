@@ -50,9 +50,11 @@ class Table:
     reference_csv: str | None = None
 
     def column_names(self) -> list[str]:
+        """Column names in declared order (the order of the DDL and of every writer)."""
         return [c.name for c in self.columns]
 
     def column(self, name: str) -> Column:
+        """The declared column ``name`` (StopIteration when the table has none)."""
         return next(c for c in self.columns if c.name == name)
 
 

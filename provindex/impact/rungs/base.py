@@ -70,9 +70,16 @@ class Context:
         return bool(((links["action_type"] == self.spec["action_type"])
                      & (links["component"] == self.design.outcome)).any())
 
-    def unit_position(self) -> int | None:
-        """Row of the requested unit in the design (None when it is not in the panel)."""
-        return self.design.units.index(self.unit) if self.unit in self.design.units else None
+    def unit_cohort(self) -> tuple[int, int] | None:
+        """(row, first treated edition) of the requested unit; None when it is not in the panel or never acted.
+
+        The one-unit rungs (A, E) describe a unit that took the action, so both start here.
+        """
+        if self.unit not in self.design.units:
+            return None
+        position = self.design.units.index(self.unit)
+        g = int(self.design.G[position])
+        return (position, g) if g else None
 
 
 def _version(name: str) -> str:

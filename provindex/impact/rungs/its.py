@@ -26,11 +26,10 @@ class OwnTrend(Rung):
         return "its_own_trend"
 
     def fit(self, ctx: Context) -> ImpactResult:
-        d = ctx.design
-        position = ctx.unit_position()
-        if position is None or d.G[position] == 0:
+        d, found = ctx.design, ctx.unit_cohort()
+        if found is None:
             return self.not_assessable(ctx, Message("impact.reason.unit_not_treated"))
-        g = int(d.G[position])
+        position, g = found
         times = np.array(d.years)
         if (times < g).sum() < MIN_PRE:
             return self.not_assessable(ctx, Message("impact.reason.few_pre", {"k": MIN_PRE}))

@@ -31,11 +31,10 @@ class SyntheticControl(Rung):
         return "scm_nnls_simplex"
 
     def fit(self, ctx: Context) -> ImpactResult:
-        d = ctx.design
-        position = ctx.unit_position()
-        if position is None or d.G[position] == 0:
+        d, found = ctx.design, ctx.unit_cohort()
+        if found is None:
             return self.not_assessable(ctx, Message("impact.reason.unit_not_treated"))
-        g = int(d.G[position])
+        position, g = found
         pre = np.array(d.years) < g
         donors = np.where(d.G == 0)[0]
         counts = dict(n_treated=1, n_control=len(donors), n_units=len(donors) + 1, cohorts={g: 1},

@@ -6,16 +6,14 @@ single-province before/after card carries no p-value, and no sentence says "caus
 
 from __future__ import annotations
 
-import re
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from helpers import FORBIDDEN, ROOT
 
 IMPACT = str(ROOT / "app_pages" / "impact.py")
-FORBIDDEN = re.compile(r"\bcaused?\b|gây ra", re.IGNORECASE)
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 

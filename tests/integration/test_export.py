@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import cli, write
+from helpers import cli
 from etl.export import EXPORT_COLUMNS, safe_text
 from provindex.catalog import get_catalog
 

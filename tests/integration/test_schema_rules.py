@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import ROOT, cli, content_fingerprint, run_page, write
+from helpers import ROOT, cli, content_fingerprint, run_page, write
 from etl.cli import build_parser
 from etl.demo import DEFAULT_SEED, DemoGenerator
 from etl.demo_actions import register_rows

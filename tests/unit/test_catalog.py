@@ -2,12 +2,10 @@
 
 import re
 
-import pandas as pd
 import pytest
 
 from provindex import i18n
 from provindex.catalog import get_catalog, unit_set_for_year
-from provindex.text import unit_key
 
 CAT = get_catalog()
 

@@ -1,9 +1,11 @@
-"""Pages run alone under AppTest on the demo database, asserting what a leader would read."""
+"""The Overview page under AppTest on the demo database: cards, story, pickers, language, edge cases.
+
+Everything the Overview shows is tested here (the other pages: test_pages.py, test_impact_page.py)."""
 
 
 import pytest
 
-from conftest import ROOT, page_text as texts, run_page
+from helpers import ROOT, page_text as texts, run, run_page
 
 OVERVIEW = str(ROOT / "app_pages" / "overview.py")
 
@@ -83,3 +85,14 @@ def test_empty_database_explains_how_to_start(tmp_path, monkeypatch):
 def test_dashboard_entry_point_runs(demo_db, monkeypatch):
     app = run_page(str(ROOT / "dashboard.py"), demo_db, monkeypatch)
     assert app.title[0].value.startswith("Tổng quan — Đà Nẵng")
+
+
+@pytest.mark.parametrize("lang,heading,phrase", [("vi", "Điều gì thay đổi năm nay", "so với 2020"),
+                                                 ("en", "What changed this year", "from 2020")])
+def test_overview_tells_what_changed(demo_db, monkeypatch, lang, heading, phrase):
+    app = run("overview", demo_db, monkeypatch, unit="48", year="2021", lang=lang)
+    body = texts(app)
+    assert heading in body and phrase in body
+    story = [m.value for m in app.markdown if phrase in m.value]
+    assert len(story) == 4  # one paragraph per index
+    assert any(word in body for word in ("dao động thường năm", "usual year-to-year"))

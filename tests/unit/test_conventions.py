@@ -4,7 +4,7 @@ import ast
 import re
 from pathlib import Path
 
-from conftest import ROOT, parse_python
+from helpers import ROOT, parse_python
 
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP)\b\s", re.IGNORECASE)
 

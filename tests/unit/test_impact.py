@@ -4,45 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from bench import impact_mc as mc
+from helpers import FORBIDDEN
 from provindex import impact
 from provindex.impact import exposure
 from provindex.impact import estimators as est
 
+from .impact_fixture import WINDOW, pci_fixture
+
 pytestmark = pytest.mark.filterwarnings("ignore")
 
-PCI10 = ["PCI:TIME_COSTS", "PCI:ENTRY_COSTS", "PCI:LAND_ACCESS", "PCI:TRANSPARENCY", "PCI:INFORMAL_CHARGES",
-         "PCI:POLICY_BIAS", "PCI:PROACTIVITY", "PCI:BUSINESS_SUPPORT", "PCI:LABOR_TRAINING", "PCI:LEGAL_INSTITUTIONS"]
-WINDOW = list(range(2013, 2023))
-FORBIDDEN = re.compile(r"\bcaused?\b|\bcauses\b|gây ra", re.IGNORECASE)
-
-
-def pci_fixture(seed=1, cohorts=None, delta=0.8, **kwargs):
-    """The §5.1 fixture on the PCI 2013–2022 sub-indices (si0 = Time costs carries the effect)."""
-    design = cohorts or [(6, g) for g in range(2016, 2022)]
-    fx = mc.make(seed, cohorts=design, delta=delta, hetero=False, **kwargs)
-    scores = mc.long_scores(fx, PCI10, "PCI", WINDOW)
-    actions = mc.fixture_actions(fx, "OSS_CENTRE")
-    actions["action_id"] = [f"A{i}" for i in range(len(actions))]
-    actions["target_components"] = "PCI:TIME_COSTS"
-    return fx, scores, actions
-
-
-@pytest.fixture(scope="module")
-def staggered():
-    return pci_fixture()
-
-
-@pytest.fixture(scope="module")
-def cs_result(staggered):
-    _, scores, actions = staggered
-    return impact.estimate(scores, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="cs", seed=3)
 
 
 # -- statistics helpers --------------------------------------------------------------------------------------

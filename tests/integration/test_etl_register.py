@@ -6,7 +6,7 @@ import json
 
 import duckdb
 
-from conftest import cli, content_fingerprint, write
+from helpers import cli, content_fingerprint, write
 
 HEADER = ("action_id,unit_code,year,date,date_precision,action_type,title_vi,title_en,evidence_grade,persistence,"
           "end_date,target_components,expected_sign,expected_lag,doc_number,issuing_body\n")

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from bench.bench_import import cell_budget_csv, tiny_cells_csv
-from conftest import ROOT, cli, content_fingerprint, file_sha
+from helpers import ROOT, cli, content_fingerprint, file_sha
 from corpus import PCI_HEADER, csv_text, encoded, pci_rows, write_bytes, xlsx, zip_bomb
 from provindex import db as dbmod
 
@@ -33,11 +33,11 @@ _MEASURED = ("import sys\nfrom etl.guards import peak_rss_kb\n"
 
 
 def run_measured(*args: str, env: dict | None = None) -> tuple[int, str, float]:
-    """``python -m etl ARGS`` in a child process; (exit code, stderr, peak resident memory in MB)."""
+    """``python -m etl ARGS`` in a child process; (exit code, stdout + stderr, peak resident memory in MB)."""
     result = subprocess.run([sys.executable, "-c", _MEASURED, *map(str, args)], capture_output=True, text=True,
                             cwd=ROOT, timeout=300, env={**os.environ, **(env or {})})
-    line = [l for l in result.stderr.splitlines() if l.startswith("MAXRSS_KB")][-1]
-    return result.returncode, result.stderr, int(line.split()[1]) / 1024
+    line = [text for text in result.stderr.splitlines() if text.startswith("MAXRSS_KB")][-1]
+    return result.returncode, result.stdout + result.stderr, int(line.split()[1]) / 1024
 
 
 @pytest.mark.parametrize("kind", ["tiny_cells", "zip_bomb", "one_giant_line"])
@@ -52,6 +52,7 @@ def test_peak_memory_stays_bounded_on_hostile_input(tmp_path, kind):
             handle.write("Tỉnh,Minh bạch\n".encode() + b"x" * (45 * 1024 * 1024))
     code, err, peak = run_measured("load", path, "--db", tmp_path / "x.duckdb", "--lang", "en", "--json")
     assert code == 1, err
+    assert rule in err, err[-2000:]  # refused for the right reason, not merely refused
     assert peak < MEMORY_BUDGET_MB, f"{kind}: {peak:.0f} MB"
     assert not (tmp_path / "x.duckdb").exists()
 

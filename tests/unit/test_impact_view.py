@@ -14,21 +14,9 @@ from provindex.impact import view
 from provindex.impact.design import DesignSpec, build_design
 from provindex.impact.verdict import placebo_fails
 from provindex.impact.wording import p_value
-from test_impact import pci_fixture
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 CATALOG = get_catalog()
-
-
-@pytest.fixture(scope="module")
-def staggered():
-    return pci_fixture()
-
-
-@pytest.fixture(scope="module")
-def cs_result(staggered):
-    _, scores, actions = staggered
-    return impact.estimate(scores, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="cs", seed=3)
 
 
 # -- one formatter, one placebo rule ----------------------------------------------------------------------------------

@@ -1,40 +1,14 @@
-"""Every dashboard page runs alone under AppTest on the demo database, in both languages,
-and shows what a leader would read (not just 'no exception')."""
+"""Trends, Rankings, Compare and Map run alone under AppTest on the demo database, in both languages,
+and show what a leader would read (not just 'no exception'); every page of the navigation handles an
+empty database. The Overview has its own file (test_overview.py), so has the Impact page."""
 
 import json
 
 import pytest
 
-from conftest import ROOT, page_text as text, run_page
+from helpers import chart_count, page_text as text, run, run_page, spec
 from provindex.i18n import t
 from provindex.ui.navigation import PAGES as NAVIGATION
-
-PAGES = ROOT / "app_pages"
-
-
-def run(page: str, db, monkeypatch, **params):
-    return run_page(PAGES / f"{page}.py", db, monkeypatch, **params)
-
-
-def chart_count(app) -> int:
-    return len(app.get("plotly_chart"))
-
-
-def spec(app, position: int = 0) -> str:
-    """The plotly figure sent to the browser, as readable JSON text."""
-    return json.dumps(json.loads(app.get("plotly_chart")[position].proto.spec), ensure_ascii=False)
-
-
-# -- Overview ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("lang,heading,phrase", [("vi", "Điều gì thay đổi năm nay", "so với 2020"),
-                                                 ("en", "What changed this year", "from 2020")])
-def test_overview_tells_what_changed(demo_db, monkeypatch, lang, heading, phrase):
-    app = run("overview", demo_db, monkeypatch, unit="48", year="2021", lang=lang)
-    body = text(app)
-    assert heading in body and phrase in body
-    story = [m.value for m in app.markdown if phrase in m.value]
-    assert len(story) == 4  # one paragraph per index
-    assert any(word in body for word in ("dao động thường năm", "usual year-to-year"))
 
 
 # -- Trends --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import unicodedata
 import duckdb
 import pytest
 
-from conftest import cli
+from helpers import cli
 from corpus import (PCI_HEADER, PROVINCES, csv_text, encoded, pci_rows, write_bytes, xlsx)
 from etl.pipeline import LoadOptions, process_file
 from provindex.catalog import get_catalog

@@ -7,7 +7,7 @@ import sys
 import duckdb
 import pytest
 
-from conftest import ROOT, cli, content_fingerprint, file_sha, write
+from helpers import ROOT, cli, content_fingerprint, file_sha, write
 
 WIDE_VI = """Tỉnh,Tính minh bạch,Chi phí thời gian,Chi phí không chính thức,Điểm PCI,Xếp hạng
 Đà Nẵng,"7,10",6.50,6.20,70.50,1

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from conftest import cli, content_fingerprint, file_sha
+from helpers import cli, content_fingerprint, file_sha
 from corpus import (PCI_HEADER, csv_text, docx_like, pci_rows, png_bytes, truncated_copy, write_bytes, xlsx,
                     xlsx_bytes, zip_bomb)
 
@@ -246,7 +246,7 @@ def test_no_traceback_even_on_an_unexpected_error(tmp_path, db, monkeypatch):
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     path = _csv(tmp_path, "pci_2020.csv", _pci(pci_rows()))
     env = {k: v for k, v in os.environ.items() if k != "PROVINDEX_DEBUG"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, parse_python
+from helpers import ROOT, parse_python
 from provindex import config
 
 NAME = re.compile(r"PROVINDEX_[A-Z_]+")

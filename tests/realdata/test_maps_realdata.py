@@ -1,27 +1,32 @@
-"""The optional boundary map: an administrator's GeoJSON, matched to units, drawn without any network."""
+"""Maps against the published boundaries in ../shared/realdata: the tile grid's order, the
+administrator's boundary files for 63 and 34 units, and the boundary map drawn offline."""
 
 import json
 import shutil
 
+import pandas as pd
 import pytest
 
+from helpers import run, spec
 from provindex.catalog import get_catalog
-from provindex.geo import load_shapes, match_feature
-from test_pages import run, spec
+from provindex.geo import load_shapes
 
+pytestmark = pytest.mark.realdata
 CAT = get_catalog()
 
 
-def test_features_match_by_code_iso_or_name():
-    assert match_feature({"ma": "48"}, "vn34", CAT) == "48"
-    assert match_feature({"shapeISO": "VN-DN"}, "vn63", CAT) == "48"
-    assert match_feature({"shapeName": "Bà Rịa - Vũng Tàu"}, "vn63", CAT) == "77"
-    assert match_feature({"ten": "Thành Phố Đà Nẵng"}, "vn34", CAT) == "48"
-    assert match_feature({"name": "Atlantis"}, "vn63", CAT) is None
-
-
-def test_no_file_means_no_shapes(tmp_path):
-    assert load_shapes("vn63", CAT, tmp_path) == ([], [])
+def test_tile_grid_runs_north_to_south(realdata):
+    """Rows follow latitude: checked against the public-domain boundaries' centroids."""
+    features = json.loads((realdata / "geo63_geoboundaries" / "geoBoundaries-VNM-ADM1_simplified.geojson").read_text())
+    iso = dict(zip(CAT.units_of("vn63")["iso_3166_2"], CAT.units_of("vn63")["code"]))
+    latitude = {}
+    for feature in features["features"]:
+        ring = feature["geometry"]["coordinates"][0] if feature["geometry"]["type"] == "Polygon" else \
+            max(feature["geometry"]["coordinates"], key=lambda p: len(p[0]))[0]
+        latitude.setdefault(iso[feature["properties"]["shapeISO"]], sum(p[1] for p in ring) / len(ring))
+    tiles = CAT.tiles[CAT.tiles["unit_set"] == "vn63"].set_index("code")
+    rows = pd.Series({c: tiles.loc[c, "row"] for c in latitude})
+    assert rows.corr(pd.Series(latitude), method="spearman") < -0.95
 
 
 def test_public_boundaries_cover_all_63(realdata, tmp_path):

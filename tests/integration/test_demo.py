@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import cli
+from helpers import cli
 from etl.demo import DEFAULT_SEED, PLANTED, build_demo
 
 
@@ -108,7 +108,10 @@ def _twfe(panel: pd.DataFrame) -> float:
     d = panel.pivot(index="unit_code", columns="year", values="treated")
     keep = y.notna().all(axis=1)
     y, d = y[keep], d[keep]
-    dm = lambda m: m - m.mean(axis=1).values[:, None] - m.mean(axis=0).values[None, :] + m.values.mean()
+
+    def dm(m):  # two-way demeaning
+        return m - m.mean(axis=1).values[:, None] - m.mean(axis=0).values[None, :] + m.values.mean()
+
     yy, dd = dm(y).values.ravel(), dm(d).values.ravel()
     return float(yy @ dd / (dd @ dd))
 

@@ -95,22 +95,6 @@ def test_tile_grid_covers_every_unit_once():
         assert not tiles.duplicated(["row", "col"]).any() and tiles["label"].is_unique
 
 
-def test_tile_grid_runs_north_to_south(realdata):
-    """Rows follow latitude: checked against the public-domain boundaries' centroids."""
-    import json
-
-    features = json.loads((realdata / "geo63_geoboundaries" / "geoBoundaries-VNM-ADM1_simplified.geojson").read_text())
-    iso = dict(zip(CAT.units_of("vn63")["iso_3166_2"], CAT.units_of("vn63")["code"]))
-    latitude = {}
-    for feature in features["features"]:
-        ring = feature["geometry"]["coordinates"][0] if feature["geometry"]["type"] == "Polygon" else \
-            max(feature["geometry"]["coordinates"], key=lambda p: len(p[0]))[0]
-        latitude.setdefault(iso[feature["properties"]["shapeISO"]], sum(p[1] for p in ring) / len(ring))
-    tiles = CAT.tiles[CAT.tiles["unit_set"] == "vn63"].set_index("code")
-    rows = pd.Series({c: tiles.loc[c, "row"] for c in latitude})
-    assert rows.corr(pd.Series(latitude), method="spearman") < -0.95
-
-
 def test_charts_use_whole_years_and_language_separators():
     figure = charts.trend_chart(analysis.unit_series(SCORES, CAT, "PCI:TOTAL", ["48"]),
                                 analysis.national_band(SCORES, "PCI:TOTAL"), None, "48", {("vn63", "48"): "Đà Nẵng"},
