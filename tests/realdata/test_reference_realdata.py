@@ -124,3 +124,17 @@ def test_papi_subdimension_map_follows_the_published_labels(realdata):
                                            "Local government's response to citizens' appeals"))
         assert label_to_code.setdefault(key, code) == code, (row, label_to_code[key])
     assert len(set(label_to_code.values())) == len(label_to_code)
+
+
+@pytest.mark.parametrize("year", [2013, 2014, 2015, 2016])
+def test_weights_derived_from_the_pci_workbooks_equal_the_recovered_ones(realdata, year):
+    """etl.weights recovers, from each shared workbook alone, exactly the weights weights.csv records."""
+    from etl.pipeline import LoadOptions, process_file
+    from etl.weights import derive_weights
+
+    result = process_file(realdata / "pci_official_xls_mdtrinh" / f"PCI {year}.xlsx", LoadOptions())
+    frame = result.load.frame[result.load.frame["year"] == year]
+    children = list(CAT.components_of("PCI", year=year, level=1)["code"])
+    derived = derive_weights(frame, "PCI:TOTAL", children, year)
+    assert derived.exact and derived.scale == pytest.approx(10.0, abs=1e-6)
+    assert derived.weights == pytest.approx(CAT.weights_for("PCI:TOTAL", year), abs=1e-12)
