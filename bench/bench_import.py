@@ -74,6 +74,37 @@ def hostile_inputs(folder: Path) -> dict[str, Path]:
             "long_2M_cells.csv": cell_budget_csv(folder / "long_at_cell_budget.csv")}
 
 
+#: Issue 9's target: loading one official national workbook costs at most this many bare imports.
+TARGET_RATIO = 1.5
+RATIO_WORKBOOK = ("pci_official_xls_mdtrinh", "PCI 2016.xlsx")
+
+
+def _median_seconds(command: list[str], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, cwd=ROOT, timeout=300, check=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def load_ratio(folder: Path) -> dict | None:
+    """One official workbook loaded into a new database, against a bare ``import pandas, duckdb`` (same run)."""
+    from provindex.config import shared_realdata
+
+    realdata = shared_realdata()
+    if realdata is None:
+        return None
+    workbook = realdata.joinpath(*RATIO_WORKBOOK)
+    bare = _median_seconds([sys.executable, "-c", "import pandas, duckdb"])
+    counter = iter(range(1000))
+    load = statistics.median(
+        _median_seconds([sys.executable, "-m", "etl", "load", str(workbook), "--db",
+                         str(folder / f"ratio{next(counter)}.duckdb")], runs=1) for _ in range(5))
+    return {"workbook": RATIO_WORKBOOK[1], "bare_import_s": round(bare, 3), "load_s": round(load, 3),
+            "ratio": round(load / bare, 2), "target_ratio": TARGET_RATIO}
+
+
 def run() -> dict:
     files = shared_workbooks()
     report: dict = {"command": "python -m bench --only import  (each file: python -m etl load FILE --db NEW_FILE)",
@@ -90,6 +121,7 @@ def run() -> dict:
             report["max_peak_mb"] = max(f["peak_mb"] for f in figures)
         else:
             report["skipped"] = "../shared/realdata is absent"
+        report["load_vs_bare_import"] = load_ratio(folder)
         report["hostile"] = {name: measure("load", path, "--db", folder / "hostile.duckdb", "--json")
                              for name, path in hostile_inputs(folder).items()}
     report["memory_budget_mb"] = 500

@@ -81,7 +81,13 @@ class CellBudget:
     def __init__(self, limit: int = MAX_CELLS):
         self.limit, self.used = limit, 0
 
+    @property
+    def remaining(self) -> int:
+        """Cells that may still be kept before the file is refused."""
+        return self.limit - self.used
+
     def spend(self, cells: int) -> None:
+        """Count ``cells`` more; past the limit the file is refused (LimitExceeded)."""
         self.used += cells
         if self.used > self.limit:
             raise LimitExceeded("too_many_cells", limit=f"{self.limit:,}".replace(",", "."))

@@ -188,6 +188,14 @@ def read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
 
 
 def _read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
+    """Calamine when it reads the workbook within the budget (fast), else openpyxl's streaming reader."""
+    from etl import xlsx_fast
+
+    sheets = xlsx_fast.read_sheets(path, budget, Sheet, lambda cells: _trim([_cell(v) for v in cells]))
+    return sheets if sheets is not None else _read_xlsx_openpyxl(path, name, budget)
+
+
+def _read_xlsx_openpyxl(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
     import openpyxl
 
     try:

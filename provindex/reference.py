@@ -6,6 +6,7 @@ facts without importing the database layer (no DuckDB needed to know a province'
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -22,6 +23,20 @@ def read_reference_csv(table: schema.Table, reference_dir: Path = config.REFEREN
         raise ValueError(f"{table.reference_csv} lacks columns {sorted(missing)}")
     frame = frame[table.column_names()]
     return frame.astype(object).where(frame != "", None)
+
+
+def reference_csv_path(table: schema.Table, reference_dir: Path = config.REFERENCE_DIR) -> Path:
+    """The CSV that fills ``table``, once its header holds every declared column.
+
+    For readers other than pandas, e.g. DuckDB's own ``read_csv`` in :func:`provindex.db.sync_reference`.
+    """
+    path = reference_dir / table.reference_csv
+    with open(path, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    missing = set(table.column_names()) - set(header)
+    if missing:
+        raise ValueError(f"{table.reference_csv} lacks columns {sorted(missing)}")
+    return path
 
 
 def reference_digest(reference_dir: Path = config.REFERENCE_DIR) -> str:
