@@ -54,6 +54,8 @@ class FileLoad:
     layout: str
     sheet: str | None
     warnings: int = 0
+    #: (index, etl.weights.DerivedWeights) the file implies where the catalogue has no weights
+    derived_weights: list = field(default_factory=list)
 
 
 def current_user(explicit: str | None = None) -> str:
@@ -159,6 +161,8 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
                         ' ci_low, ci_high) SELECT load_id, "index", year, unit_set, unit_code, component, value,'
                         ' rank, ci_low, ci_high FROM _incoming')
             con.unregister("_incoming")
+            insert_rows(con, "derived_weight", [row for index, derived in item.derived_weights
+                                                for row in derived.rows(load_id, index)])
             load_ids.append(load_id)
         _pause_inside_transaction()
     return load_ids

@@ -18,9 +18,11 @@ from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
 from etl.rows import Context, Extraction, Record
 from etl.validate import extract
+from etl.weights import derive_for_frame
 from provindex import config
 from provindex import db as dbmod
-from provindex.catalog import Catalog, get_catalog
+from provindex.catalog import Catalog, get_catalog, unit_set_for_year
+from provindex.text import format_number
 
 
 @dataclass
@@ -91,7 +93,29 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
         for sheet in source.sheets:
             sheet.rows = []  # the cells are no longer needed: free them before building the frame
         result.load = _file_load(source, choice, extractions, result)
+        _derive_weights(result, catalog, name)
     return result
+
+
+def _derive_weights(result: FileResult, catalog: Catalog, name: str) -> None:
+    """Weights the file implies where the catalogue has none (issue 9).
+
+    A note when they reproduce every composite to the printed rounding (they are stored with the load), a
+    warning naming the worst province otherwise: the composite is then not the weighted sum it should be.
+    """
+    derived = derive_for_frame(result.load.frame, catalog)
+    for index, found in derived:
+        shares = ", ".join(f"{code} {100 * share:.3g}%" for code, share in found.weights.items())
+        params = {"component": found.parent, "year": found.year, "weights": shares, "n": found.n_units}
+        if found.exact:
+            result.notes.append(("etl.weights_derived", params))
+            continue
+        result.problems.append(Problem(
+            "composite_not_weighted_sum", name, value=format_number(found.max_residual, "vi", 3),
+            params={**params, "unit": catalog.unit_name(unit_set_for_year(found.year), found.worst_unit)},
+            severity=WARNING))
+    result.load.derived_weights = derived
+    result.load.warnings = sum(p.severity == WARNING for p in result.problems)
 
 
 def _extract_chosen(choice: sheets.Choice, index: str | None, file_years: list[int], options: LoadOptions,

@@ -16,6 +16,7 @@ import pandas as pd
 
 #: Publishers state weights as shares in steps of 0.5 percentage point (PCI: 5%, 10%, 15%, 20%).
 WEIGHT_STEP = 0.005
+SOURCE = "derived from the published workbook"
 #: More provinces than weights are needed for a determined fit; this many more make it trustworthy.
 MIN_SPARE_UNITS = 5
 
@@ -38,6 +39,14 @@ class DerivedWeights:
     tolerance: float
     exact: bool
     n_units: int
+    worst_unit: str = ""
+
+    def rows(self, load_id: int, index: str) -> list[dict]:
+        """``derived_weight`` rows of this derivation, with its provenance."""
+        return [{"load_id": load_id, "index": index, "year": self.year, "parent": self.parent, "component": code,
+                 "weight": share, "scale": self.scale, "max_residual": self.max_residual,
+                 "tolerance": self.tolerance, "exact": self.exact, "n_units": self.n_units, "source": SOURCE}
+                for code, share in self.weights.items()]
 
 
 def decimals_of(values: pd.Series) -> int:
@@ -69,9 +78,32 @@ def derive_weights(frame: pd.DataFrame, parent: str, children: list[str], year: 
     scale = float(coefficients.sum())
     tolerance = _rounding_tolerance(wide[parent], wide[present], scale)
     shares = _snapped(coefficients / scale, X, y, scale, tolerance)
-    residual = float(np.abs(X @ (shares * scale) - y).max())
+    scale = _snapped_scale(X @ shares, y, tolerance)
+    misses = np.abs(X @ (shares * scale) - y)
+    residual = float(misses.max())
     return DerivedWeights(parent, year, dict(zip(present, shares.round(6).tolist())), round(scale, 6), residual,
-                          tolerance, residual <= tolerance, len(wide))
+                          tolerance, residual <= tolerance, len(wide), str(wide.index[int(misses.argmax())]))
+
+
+def derive_for_frame(frame: pd.DataFrame, catalog) -> list[tuple[str, DerivedWeights]]:
+    """(index, weights) for every parent of every edition in a file whose weights the catalogue lacks.
+
+    A parent is any component with children published that year (a composite and its sub-indices, a
+    dimension and its sub-dimensions); editions with known weights are checked by the validator instead.
+    """
+    found = []
+    for (index, year), edition in frame.groupby(["index", "year"]):
+        year = int(year)
+        published = set(edition["component"])
+        components = catalog.components_of(index, year=year)
+        for parent in sorted(published & set(components["parent"].dropna())):
+            children = [c for c in components.loc[components["parent"] == parent, "code"] if c in published]
+            if catalog.weights_for(parent, year) or len(children) < 2:
+                continue
+            derived = derive_weights(edition, parent, children, year)
+            if derived is not None:
+                found.append((index, derived))
+    return found
 
 
 def _rounding_tolerance(composite: pd.Series, children: pd.DataFrame, scale: float) -> float:
@@ -82,6 +114,16 @@ def _rounding_tolerance(composite: pd.Series, children: pd.DataFrame, scale: flo
     """
     child_places = min(decimals_of(children[c]) for c in children.columns)
     return 0.5 * 10.0 ** -decimals_of(composite) + scale * 0.5 * 10.0 ** -child_places + 1e-9
+
+
+def _snapped_scale(weighted: np.ndarray, y: np.ndarray, tolerance: float) -> float:
+    """The factor from weighted sum to composite, refitted for the final shares.
+
+    A whole number when one fits (PCI: 10, a 0–10 sub-index scale to a 0–100 composite).
+    """
+    scale = float(weighted @ y / (weighted @ weighted))
+    whole = float(round(scale))
+    return whole if whole and np.abs(weighted * whole - y).max() <= tolerance else scale
 
 
 def _snapped(shares: np.ndarray, X: np.ndarray, y: np.ndarray, scale: float, tolerance: float) -> np.ndarray:

@@ -275,6 +275,20 @@ TABLES: tuple[Table, ...] = (
            _c("ramp_years", "INTEGER", "editions until the full effect"),
            _c("note", "VARCHAR", "design note")),
           ("action_type", "component")),
+    Table("derived_weight", "Weights an edition's own workbook implies (least squares over the provinces) where "
+          "the catalogue has none; kept with the load that brought them (issue 9).",
+          (_c("load_id", "INTEGER", "load whose file implied the weights", False),
+           _c("index", "VARCHAR", "index code", False), _c("year", "INTEGER", "edition year", False),
+           _c("parent", "VARCHAR", "weighted parent component", False),
+           _c("component", "VARCHAR", "weighted child component", False),
+           _c("weight", "DOUBLE", "share of the parent (shares sum to 1)", False, min=0, max=1),
+           _c("scale", "DOUBLE", "parent = scale × Σ share · child (PCI: 10)"),
+           _c("max_residual", "DOUBLE", "largest miss of the fit over the provinces, in parent points"),
+           _c("tolerance", "DOUBLE", "miss the printed rounding explains"),
+           _c("exact", "BOOLEAN", "every province's parent reproduced within the tolerance"),
+           _c("n_units", "INTEGER", "provinces in the fit"),
+           _c("source", "VARCHAR", "provenance: derived from the published workbook")),
+          ("load_id", "year", "parent", "component")),
 )
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}
