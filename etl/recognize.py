@@ -94,6 +94,9 @@ class Layout:
     band_texts: list[str] = field(default_factory=list)
     header_keys: frozenset[str] = frozenset()  # folded header texts, to spot a repeated header
     weak_scores: set[int] = field(default_factory=set)  # score columns known only by their number
+    #: the analyst's column mappings (``etl.mappings.MappingSet``) and the columns they decided
+    mappings: object = None
+    mapped: dict = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[tuple[int, list]]:
@@ -220,8 +223,8 @@ def _column_texts(sheet: Sheet, position: int, above: list[int], below: list[int
     return texts
 
 
-def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
-    """The sheet's layout, or None when no header row can be found."""
+def recognise(sheet: Sheet, catalog: Catalog, mappings=None) -> Layout | None:
+    """The sheet's layout, or None when no header row can be found (``mappings``: see :mod:`etl.mappings`)."""
     position = find_header(sheet, catalog)
     if position is None:
         return None
@@ -229,7 +232,7 @@ def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
     band = [position, *below, *above]
     width = max(len(sheet.rows[p][1]) for p in band)
     headers = [clean(c) for c in sheet.rows[position][1]] + [""] * (width - len(sheet.rows[position][1]))
-    layout = Layout(sheet, position, headers, kind="wide")
+    layout = Layout(sheet, position, headers, kind="wide", mappings=mappings)
     layout.column_texts = _column_texts(sheet, position, above, below, width)
     layout.first_data = max(band) + 1
     layout.end_data = len(sheet.rows)
@@ -256,6 +259,8 @@ def _classify_column(layout: Layout, column: int, catalog: Catalog) -> None:
 
     A weakly recognised number decides only when nothing else does.
     """
+    if layout.mappings is not None and layout.mappings.apply(layout, column):
+        return  # the analyst's --map (or a remembered one) decides before the header rules
     texts = layout.column_texts[column]
     weak = None
     for text in texts:
@@ -295,7 +300,7 @@ def _find_id_columns_by_content(layout: Layout, catalog: Catalog) -> None:
 
 
 def _has_role(layout: Layout, column: int) -> bool:
-    return column in layout.roles.values() or column in layout.rank_columns
+    return column in layout.roles.values() or column in layout.rank_columns or column in layout.mapped
 
 
 def _table_end(layout: Layout) -> int:
