@@ -168,7 +168,9 @@ def outcome_json(outcome: LoadOutcome, lang: str) -> dict:
             "rows": outcome.rows if outcome.status != "rejected" else 0,
             "problems": [p.to_json(lang) for p in outcome.problems],
             "scopes": [d.to_json() for d in outcome.diffs],
-            "files": [{"file": f.name, "notes": [t(k, lang, **p) for k, p in f.notes]} for f in outcome.files]}
+            "files": [{"file": f.name, "notes": [t(k, lang, **p) for k, p in f.notes],
+                       "mappings": [{"header": m.header, "target": m.target, "source": m.source,
+                                     "version": m.version} for m in f.mappings]} for f in outcome.files]}
 
 
 def print_outcome(outcome: LoadOutcome, lang: str) -> None:
