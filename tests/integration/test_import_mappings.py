@@ -205,14 +205,14 @@ def test_an_unchanged_load_still_remembers_the_mapping(tmp_path, db, capsys):
 
 
 def test_ignore_sets_a_numeric_column_aside(tmp_path, db, capsys):
-    header = [*PCI_HEADER, "Số DN trả lời"]
-    path = _csv(tmp_path, "pci_2020.csv", header, [r + [1200 + i] for i, r in enumerate(pci_rows())])
+    header = [*PCI_HEADER, "Điểm bí ẩn"]  # a lone column of decimals nobody knows: refused until mapped
+    path = _csv(tmp_path, "pci_2020.csv", header, [r + [round(3.1 + 0.07 * i, 2)] for i, r in enumerate(pci_rows())])
     code, _, err = cli(capsys, "load", path, "--db", db, "--lang", "en")
-    assert code == 1 and '--map "Số DN trả lời=' in err
-    code, out, _ = cli(capsys, "load", path, "--db", db, "--map", "Số DN trả lời=ignore", "--lang", "en", "--json")
+    assert code == 1 and '--map "Điểm bí ẩn=' in err
+    code, out, _ = cli(capsys, "load", path, "--db", db, "--map", "Điểm bí ẩn=ignore", "--lang", "en", "--json")
     result = json.loads(out)
     assert code == 0 and result["status"] == "loaded"
-    assert result["files"][0]["mappings"] == [{"header": "Số DN trả lời", "target": "ignore", "source": "given",
+    assert result["files"][0]["mappings"] == [{"header": "Điểm bí ẩn", "target": "ignore", "source": "given",
                                                "version": None}]
     assert any("read as ignore" in note for note in result["files"][0]["notes"])
 
@@ -283,13 +283,13 @@ def test_an_unused_map_is_noted_and_not_remembered(tmp_path, db, capsys):
 
 def test_a_header_in_the_row_above_matches_too(tmp_path, db, capsys):
     """An English row over the Vietnamese one: the analyst may map either text."""
-    rows = [["Province", "Transparency index", "Time cost", "Informal charge", "PCI score"],
-            ["Tỉnh", "Điểm minh bạch (mới)", "Chi phí thời gian", "Chi phí không chính thức", "Điểm PCI"],
+    rows = [["Province", "New measure A", "Time cost", "Informal charge", "PCI score"],
+            ["Tỉnh", "Chỉ tiêu mới A", "Chi phí thời gian", "Chi phí không chính thức", "Điểm PCI"],
             *pci_rows()]
     path = xlsx(tmp_path / "pci_2020.xlsx", {"PCI": rows})
     code, _, err = cli(capsys, "load", path, "--db", db, "--lang", "en")
     assert code == 1 and "Unknown score column" in err
-    code, out, _ = cli(capsys, "load", path, "--db", db, "--lang", "en", "--map", "Transparency index=PCI:TRANSPARENCY")
+    code, out, _ = cli(capsys, "load", path, "--db", db, "--lang", "en", "--map", "New measure A=PCI:TRANSPARENCY")
     assert code == 0, out
 
 
