@@ -173,6 +173,8 @@ class MappingSet:
 
     def find(self, texts: list[str]) -> Mapping | None:
         """The mapping for a column with these header texts (a given one wins over a remembered one)."""
+        if not self._given and not self._remembered:
+            return None
         keys = [fold(text) for text in texts]
         for table in (self._given, self._remembered):
             for key in keys:

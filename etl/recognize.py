@@ -88,15 +88,15 @@ class Layout:
     id_columns: dict[int, str] = field(default_factory=dict)
     rank_columns: list[int] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    #: the analyst's column mappings (``etl.mappings.MappingSet``) and the columns they decided
+    mappings: object = None
+    mapped: dict = field(default_factory=dict)
     first_data: int = 0  # position of the first row under the header band
     end_data: int = 0  # position after the table's last row (later rows are summaries/notes)
     title_texts: list[str] = field(default_factory=list)  # rows above the header band
     band_texts: list[str] = field(default_factory=list)
     header_keys: frozenset[str] = frozenset()  # folded header texts, to spot a repeated header
     weak_scores: set[int] = field(default_factory=set)  # score columns known only by their number
-    #: the analyst's column mappings (``etl.mappings.MappingSet``) and the columns they decided
-    mappings: object = None
-    mapped: dict = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[tuple[int, list]]:
