@@ -182,6 +182,13 @@ class MappingSet:
                     return table[key]
         return None
 
+    def count(self, cells: list) -> int:
+        """Cells of a row that a component or bound mapping names (they make a header row like known names do)."""
+        if not self._given and not self._remembered:
+            return 0
+        found = [self.find([c]) for c in cells if isinstance(c, str) and c.strip()]
+        return sum(m is not None and m.kind != IGNORE for m in found)
+
     def apply(self, layout, column: int) -> bool:
         """Recognition hook: when a mapping matches the column, classify it by the mapping and return True.
 

@@ -156,11 +156,11 @@ def _recognised(cells: list, catalog: Catalog) -> int:
     return sum(kind == "role" or (kind == "score" and role != "weak") for kind, role in kinds)
 
 
-def find_header(sheet: Sheet, catalog: Catalog) -> int | None:
-    """Position of the row that looks most like a header (most recognised cells, at least 2)."""
+def find_header(sheet: Sheet, catalog: Catalog, mappings=None) -> int | None:
+    """Position of the row that looks most like a header (most recognised or mapped cells, at least 2)."""
     best, best_score = None, 1
     for position, (_, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        score = _recognised(cells, catalog)
+        score = _recognised(cells, catalog) + (mappings.count(cells) if mappings is not None else 0)
         if score > best_score:
             best, best_score = position, score
     return best
@@ -225,7 +225,7 @@ def _column_texts(sheet: Sheet, position: int, above: list[int], below: list[int
 
 def recognise(sheet: Sheet, catalog: Catalog, mappings=None) -> Layout | None:
     """The sheet's layout, or None when no header row can be found (``mappings``: see :mod:`etl.mappings`)."""
-    position = find_header(sheet, catalog)
+    position = find_header(sheet, catalog, mappings)
     if position is None:
         return None
     above, below = header_band(sheet, position, catalog)

@@ -325,3 +325,17 @@ def test_the_logic_is_callable_without_argparse(tmp_path, db):
     assert mapping.source == "remembered" and mapping.target == "PCI:TRANSPARENCY" and mapping.version == 1
     assert mappings.fix_command("PCI 2024 (bản cuối).xlsx", 'Điểm "mới"', "PCI", catalog).startswith(
         ' → python -m etl load "PCI 2024 (bản cuối).xlsx" --map "Điểm \\"mới\\"=PCI:')
+
+
+def test_mapped_headers_make_a_header_row_the_rules_did_not_find(tmp_path, db, capsys):
+    """A table of codes nobody knows (besides the province column) has no recognisable header until mapped."""
+    header = ["Tỉnh", "SC11", "SC12", "SC13"]
+    rows = [[r[0], r[1], r[2], r[3]] for r in pci_rows()]
+    path = _csv(tmp_path, "pci_2020.csv", header, rows)
+    code, _, err = cli(capsys, "load", path, "--db", db, "--lang", "en")
+    assert code == 1
+    mapfile = write_bytes(tmp_path / "sc.csv", b"header,target\nSC11,PCI:TRANSPARENCY\nSC12,PCI:TIME_COSTS\n"
+                                               b"SC13,PCI:INFORMAL_CHARGES\n")
+    code, out, _ = cli(capsys, "load", path, "--db", db, "--lang", "en", "--map-file", mapfile)
+    assert code == 0, out
+    assert len(_remembered(db)) == 3
