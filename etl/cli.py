@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from etl import load as loader
+from etl import mappings
 from etl.export import UNIT_CHOICES, export_frame, write_csv
 from etl.pipeline import LoadOptions, LoadOutcome, run_load
 from etl.problems import ERROR, errors, warnings
@@ -68,7 +69,17 @@ def build_parser(lang: str, catalog: Catalog | None = None) -> argparse.Argument
     load.add_argument("--year", type=int)
     load.add_argument("--dry-run", action="store_true", help=t("cli.help_dry_run", lang))
     load.add_argument("--user", help=t("cli.help_user", lang))
+    load.add_argument("--map", action="append", metavar="HEADER=TARGET", help=t("cli.help_map", lang))
+    load.add_argument("--map-file", metavar="F.csv", help=t("cli.help_map_file", lang))
     common(load)
+
+    mapping = sub.add_parser("mappings", help=t("cli.help_mappings", lang))  # remembered --map (issue 9)
+    mapping.add_argument("action", nargs="?", choices=("list", "remove"), default="list",
+                         help=t("cli.help_mappings_action", lang))
+    mapping.add_argument("header", nargs="?", metavar="HEADER")
+    mapping.add_argument("--all", action="store_true", help=t("cli.help_mappings_all", lang))
+    mapping.add_argument("--user", help=t("cli.help_user", lang))
+    common(mapping)
 
     history = sub.add_parser("history", help=t("cli.help_history", lang))
     common(history)
@@ -98,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = _lang_from_argv(argv)
     args = build_parser(lang).parse_args(argv)
     handlers = {"demo": cmd_demo, "load": cmd_load, "history": cmd_history, "rollback": cmd_rollback,
-                "export": cmd_export, "actions": cmd_actions}
+                "export": cmd_export, "actions": cmd_actions, "mappings": cmd_mappings}
     try:
         return handlers[args.command](args)
     except ProvindexError as exc:
@@ -134,7 +145,13 @@ def cmd_demo(args) -> int:
 # -- load ------------------------------------------------------------------------------------
 def cmd_load(args) -> int:
     """Validate and load score files; exit 1 when any file is rejected."""
-    options = LoadOptions(index=args.index, year=args.year, db=args.db, dry_run=args.dry_run, user=args.user)
+    try:
+        given = mappings.from_args(args.map, args.map_file, get_catalog())
+    except mappings.MappingError as exc:
+        print(t("cli.usage_error", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
+        return EXIT_USAGE
+    options = LoadOptions(index=args.index, year=args.year, db=args.db, dry_run=args.dry_run, user=args.user,
+                          mappings=given)
     outcome = run_load([Path(f) for f in args.files], options)
     if args.json:
         print(json.dumps(outcome_json(outcome, args.lang), ensure_ascii=False, indent=2))
@@ -151,7 +168,9 @@ def outcome_json(outcome: LoadOutcome, lang: str) -> dict:
             "rows": outcome.rows if outcome.status != "rejected" else 0,
             "problems": [p.to_json(lang) for p in outcome.problems],
             "scopes": [d.to_json() for d in outcome.diffs],
-            "files": [{"file": f.name, "notes": [t(k, lang, **p) for k, p in f.notes]} for f in outcome.files]}
+            "files": [{"file": f.name, "notes": [t(k, lang, **p) for k, p in f.notes],
+                       "mappings": [{"header": m.header, "target": m.target, "source": m.source,
+                                     "version": m.version} for m in f.mappings]} for f in outcome.files]}
 
 
 def print_outcome(outcome: LoadOutcome, lang: str) -> None:
@@ -300,3 +319,50 @@ def cmd_actions(args) -> int:
     print(t("register.done_" + outcome.status.replace("-", "_"), lang, added=len(outcome.added),
             versioned=len(outcome.versioned), unchanged=len(outcome.unchanged), hypotheses=outcome.hypotheses))
     return EXIT_OK
+
+
+# -- mappings (remembered --map, issue 9) ------------------------------------------------------------
+def cmd_mappings(args) -> int:
+    """List the remembered column mappings, or remove one (a new inactive version; history kept)."""
+    lang = args.lang
+    if args.action == "remove":
+        if not args.header:
+            print(t("cli.usage_error", lang, detail=t("map.remove_needs_header", lang)), file=sys.stderr)
+            return EXIT_USAGE
+        con = dbmod.connect(args.db)
+        try:
+            removed = mappings.remove(con, args.header, loader.current_user(args.user))
+        finally:
+            con.close()
+        if args.json:
+            print(json.dumps({"status": "removed", "header": removed.header, "target": removed.target,
+                              "version": removed.version}, ensure_ascii=False))
+        else:
+            print(t("map.removed", lang, header=removed.header, target=removed.target, version=removed.version))
+        return EXIT_OK
+    _print_mappings(_mapping_rows(args.db, args.all), args.json, lang)
+    return EXIT_OK
+
+
+def _mapping_rows(db: str | None, every_version: bool) -> list[dict]:
+    """The active mappings (or every version), read only; none when there is no database yet."""
+    if not config.db_path(db).exists():
+        return []
+    con = dbmod.connect(db, read_only=True)
+    try:
+        rows = queries.column_mappings(con, every_version=every_version)
+    finally:
+        con.close()
+    return rows if every_version else [r for r in rows if r["active"]]
+
+
+def _print_mappings(rows: list[dict], as_json: bool, lang: str) -> None:
+    if as_json:
+        print(json.dumps([{**r, "at": None if r["at"] is None else str(r["at"])} for r in rows], ensure_ascii=False,
+                         indent=2))
+        return
+    print(t("map.list_header", lang) if rows else t("map.list_empty", lang))
+    for r in rows:
+        state = "" if r["active"] else " " + t("map.list_removed", lang)
+        print(f'  "{r["header"]}" → {r["target"]} · v{r["version"]} · {r["user"] or "—"} · {str(r["at"])[:16]}'
+              f' · {r["file_name"] or "—"}{state}')

@@ -71,7 +71,7 @@ def _component_of(reader: RowReader, ctx: Context, index: str | None, year: int,
     if len(candidates) != 1:
         reader.problem("unknown_component" if not candidates else "ambiguous_component", row, column, raw,
                        index=index or "—", candidates=", ".join(candidates),
-                       suggestions="; ".join(resolver.suggest(raw, index)) or "—")
+                       suggestions="; ".join(resolver.suggest(raw, index)) or "—", fix="")
         return None
     component = candidates[0]
     if not ctx.catalog.component_valid_in(component, year):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from etl.formats.pairs import Group
 from etl.headers import resolve_column
+from etl.mappings import fix_command
 from etl.problems import WARNING
 from etl.recognize import Layout, header_text, is_aggregate_label, is_repeated_header, unit_hit
 from etl.rows import Context, Extraction, RowReader, make_record
@@ -125,7 +126,8 @@ def _report_meaning(reader: RowReader, ctx: Context, meaning, column: int, year:
             reader.problem("ambiguous_component", None, column, meaning.text, candidates=", ".join(meaning.candidates))
         else:
             reader.problem("unknown_component", None, column, meaning.text, index=ctx.index,
-                           suggestions="; ".join(catalog.component_resolver.suggest(meaning.text, ctx.index)) or "—")
+                           suggestions="; ".join(catalog.component_resolver.suggest(meaning.text, ctx.index)) or "—",
+                           fix=fix_command(ctx.file, meaning.text, ctx.index, catalog))
     elif code is not None and not catalog.component_valid_in(code, year):
         if (column, year) not in reported:
             reported.add((column, year))
@@ -198,6 +200,7 @@ def _check_unknown_columns(layout: Layout, reader: RowReader) -> None:
         if numeric:
             suggestions = reader.catalog.component_resolver.suggest(text, reader.ctx.index)
             reader.problem("unknown_component", None, column, text, index=reader.ctx.index,
-                           suggestions="; ".join(suggestions) or "—")
+                           suggestions="; ".join(suggestions) or "—",
+                           fix=fix_command(reader.ctx.file, text, reader.ctx.index, reader.catalog))
         else:
             reader.problem("column_ignored", None, column, text, severity=WARNING)

@@ -11,6 +11,7 @@ import sys
 import numbers
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -92,7 +93,7 @@ def _diff_one(index: str, year: int, incoming: pd.DataFrame, current: pd.DataFra
         elif row.origin == "right_only":
             diff.removed += 1
             diff.changes.append(_change(row, None))
-        elif same_value(row.value, row.value_old) and same_value(row.rank, row.rank_old):
+        elif all(same_value(getattr(row, f), getattr(row, f + "_old")) for f in ("value", "rank", "ci_low", "ci_high")):
             diff.unchanged += 1
         else:
             diff.changed += 1
@@ -134,8 +135,12 @@ def _change(row, new_value) -> dict:
             "new": None if new_value is None or pd.isna(new_value) else float(new_value)}
 
 
-def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str) -> list[int]:
-    """Append every file as a load in ONE transaction; returns the new load ids."""
+def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str,
+                also: Callable[[duckdb.DuckDBPyConnection, list[int]], None] | None = None) -> list[int]:
+    """Append every file as a load in ONE transaction; returns the new load ids.
+
+    ``also(con, load_ids)`` runs inside the same transaction (the remembered column mappings).
+    """
     load_ids = []
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with transaction(con):
@@ -164,6 +169,8 @@ def apply_loads(con: duckdb.DuckDBPyConnection, files: list[FileLoad], user: str
             insert_rows(con, "derived_weight", [row for index, derived in item.derived_weights
                                                 for row in derived.rows(load_id, index)])
             load_ids.append(load_id)
+        if also is not None:
+            also(con, load_ids)
         _pause_inside_transaction()
     return load_ids
 

@@ -6,12 +6,13 @@ change anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from etl import load as loader
+from etl import mappings, mappings_bounds
 from etl.problems import ERROR, WARNING, Problem
 from etl.formats import sheets
 from etl.read import ReadFailed, read_source
@@ -35,6 +36,9 @@ class LoadOptions:
     dry_run: bool = False
     user: str | None = None
     max_bytes: int = field(default_factory=config.max_file_bytes)
+    #: --map / --map-file (``etl.mappings.Mapping``); the remembered ones are read by ``run_load`` when None
+    mappings: list = field(default_factory=list)
+    remembered: list | None = None
 
 
 @dataclass
@@ -45,6 +49,7 @@ class FileResult:
     problems: list[Problem]
     load: loader.FileLoad | None = None
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (i18n key, params) for the report
+    mappings: list = field(default_factory=list)  # the column mappings its chosen sheets used
 
     @property
     def ok(self) -> bool:
@@ -79,15 +84,20 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
     except ReadFailed as failed:
         return FileResult(name, [failed.problem])
     file_years = years_in_text(name)
-    candidates = [sheets.candidate(layout) for layout in (recognise(s, catalog) for s in source.sheets) if layout]
+    mapset = mappings.MappingSet(options.mappings, options.remembered or [])
+    candidates = [sheets.candidate(layout) for layout in (recognise(s, catalog, mapset) for s in source.sheets)
+                  if layout]
     choice = sheets.choose(candidates, file_years, options.year)
     if not choice.chosen:
         rule = "no_rows" if all(len(s.rows) <= 1 for s in source.sheets) else "no_header"
         return FileResult(name, [Problem(rule, name)])
     result = FileResult(name, [], notes=list(choice.notes))
+    used = mappings.review([c.layout for c in choice.chosen], name)
+    result.notes, result.problems, result.mappings = result.notes + used.notes, used.problems, used.used
     if len(source.sheets) > 1 and not choice.multi_year:
         result.notes.append(("etl.sheet_chosen", {"sheet": choice.chosen[0].name, "count": len(source.sheets)}))
     index = _settle_index(choice.chosen, options, catalog, result, name)
+    result.problems += mappings.check_index([c.layout for c in choice.chosen], index, name, catalog)
     extractions = _extract_chosen(choice, index, file_years, options, catalog, result, name)
     if extractions is not None:
         for sheet in source.sheets:
@@ -128,6 +138,7 @@ def _extract_chosen(choice: sheets.Choice, index: str | None, file_years: list[i
         if any(p.severity == ERROR for p in result.problems):
             return None
         extractions.append(extract(cand.layout, ctx))
+        mappings_bounds.attach_bounds(cand.layout, extractions[-1], ctx)
     for extraction in extractions:
         result.problems.extend(extraction.problems)
     _note_skipped(extractions, result)
@@ -259,8 +270,11 @@ def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] |
     """Validate every file; if all are clean, diff against the database and (unless dry-run) load."""
     catalog = get_catalog()
     names = display_names or [p.name for p in paths]
+    if options.remembered is None:
+        options = replace(options, remembered=mappings.remembered_at(options.db))
     results = [process_file(Path(p), options, catalog, n) for p, n in zip(paths, names)]
     _check_overlaps(results)
+    results[-1].notes += mappings.unused_given(options.mappings, [m for r in results for m in r.mappings])
     if not all(r.ok for r in results):
         return LoadOutcome("rejected", results)
     frame = pd.concat([r.load.frame for r in results], ignore_index=True)
@@ -269,9 +283,12 @@ def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] |
     con = dbmod.connect(options.db)
     try:
         diffs = loader.diff_scopes(con, frame)
+        user = loader.current_user(options.user)
         if all(d.status == "unchanged" for d in diffs):
+            mappings.remember_loaded(con, results, None, user)
             return LoadOutcome("unchanged", results, diffs)
-        load_ids = loader.apply_loads(con, [r.load for r in results], loader.current_user(options.user))
+        load_ids = loader.apply_loads(con, [r.load for r in results], user,
+                                      also=lambda con, ids: mappings.remember_loaded(con, results, ids, user))
         return LoadOutcome("loaded", results, diffs, load_ids)
     finally:
         con.close()

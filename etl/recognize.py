@@ -88,6 +88,9 @@ class Layout:
     id_columns: dict[int, str] = field(default_factory=dict)
     rank_columns: list[int] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    #: the analyst's column mappings (``etl.mappings.MappingSet``) and the columns they decided
+    mappings: object = None
+    mapped: dict = field(default_factory=dict)
     first_data: int = 0  # position of the first row under the header band
     end_data: int = 0  # position after the table's last row (later rows are summaries/notes)
     title_texts: list[str] = field(default_factory=list)  # rows above the header band
@@ -153,11 +156,11 @@ def _recognised(cells: list, catalog: Catalog) -> int:
     return sum(kind == "role" or (kind == "score" and role != "weak") for kind, role in kinds)
 
 
-def find_header(sheet: Sheet, catalog: Catalog) -> int | None:
-    """Position of the row that looks most like a header (most recognised cells, at least 2)."""
+def find_header(sheet: Sheet, catalog: Catalog, mappings=None) -> int | None:
+    """Position of the row that looks most like a header (most recognised or mapped cells, at least 2)."""
     best, best_score = None, 1
     for position, (_, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        score = _recognised(cells, catalog)
+        score = _recognised(cells, catalog) + (mappings.count(cells) if mappings is not None else 0)
         if score > best_score:
             best, best_score = position, score
     return best
@@ -220,16 +223,16 @@ def _column_texts(sheet: Sheet, position: int, above: list[int], below: list[int
     return texts
 
 
-def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
-    """The sheet's layout, or None when no header row can be found."""
-    position = find_header(sheet, catalog)
+def recognise(sheet: Sheet, catalog: Catalog, mappings=None) -> Layout | None:
+    """The sheet's layout, or None when no header row can be found (``mappings``: see :mod:`etl.mappings`)."""
+    position = find_header(sheet, catalog, mappings)
     if position is None:
         return None
     above, below = header_band(sheet, position, catalog)
     band = [position, *below, *above]
     width = max(len(sheet.rows[p][1]) for p in band)
     headers = [clean(c) for c in sheet.rows[position][1]] + [""] * (width - len(sheet.rows[position][1]))
-    layout = Layout(sheet, position, headers, kind="wide")
+    layout = Layout(sheet, position, headers, kind="wide", mappings=mappings)
     layout.column_texts = _column_texts(sheet, position, above, below, width)
     layout.first_data = max(band) + 1
     layout.end_data = len(sheet.rows)
@@ -256,6 +259,8 @@ def _classify_column(layout: Layout, column: int, catalog: Catalog) -> None:
 
     A weakly recognised number decides only when nothing else does.
     """
+    if layout.mappings is not None and layout.mappings.apply(layout, column):
+        return  # the analyst's --map (or a remembered one) decides before the header rules
     texts = layout.column_texts[column]
     weak = None
     for text in texts:
@@ -295,7 +300,7 @@ def _find_id_columns_by_content(layout: Layout, catalog: Catalog) -> None:
 
 
 def _has_role(layout: Layout, column: int) -> bool:
-    return column in layout.roles.values() or column in layout.rank_columns
+    return column in layout.roles.values() or column in layout.rank_columns or column in layout.mapped
 
 
 def _table_end(layout: Layout) -> int:

@@ -21,7 +21,8 @@ def current_scores(con: duckdb.DuckDBPyConnection, index: str | None = None) -> 
 def current_scope(con: duckdb.DuckDBPyConnection, index: str, year: int) -> pd.DataFrame:
     """Current values of one (index, year), for diffs."""
     return con.execute(
-        'SELECT unit_set, unit_code, component, value, rank FROM score_current WHERE "index" = ? AND year = ?',
+        'SELECT unit_set, unit_code, component, value, rank, ci_low, ci_high FROM score_current'
+        ' WHERE "index" = ? AND year = ?',
         [index, year]).df()
 
 
@@ -104,3 +105,22 @@ def register_version(con: duckdb.DuckDBPyConnection) -> str:
         FROM action""").fetchone()
     return "|".join(str(v) for v in row)
 
+
+
+# -- remembered column mappings (issue 9) ---------------------------------------------------------------
+def column_mappings(con: duckdb.DuckDBPyConnection, every_version: bool = False) -> list[dict]:
+    """Remembered ``--map`` mappings: the newest version of each header (active or removed), or every version.
+
+    An older database opened read-only may not have the table yet: then there are none.
+    """
+    present = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'column_mapping'"
+                          ).fetchone()[0]
+    if not present:
+        return []
+    cursor = con.execute("""
+        SELECT header_key, header, target, version, active, "user", "at", load_id, file_name
+        FROM column_mapping AS m
+        WHERE ? OR version = (SELECT max(version) FROM column_mapping AS n WHERE n.header_key = m.header_key)
+        ORDER BY header_key, version""", [every_version])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
