@@ -95,7 +95,7 @@ def set_aside_repeats(reader: RowReader, out: Extraction, ranks: dict[tuple, int
         column, shown, published, component = conflict
         rule = "repeat_rank_conflict" if component is None else "repeat_conflict"
         reader.problem(rule, repeat.row, column, shown, unit=unit, first_row=original.row, component=component or "",
-                       first=published, row=repeat.row)
+                       first=published, repeat_row=repeat.row)
     aside = {u.row for u in highlights}
     out.records[:] = [r for r in out.records if r["_row"] not in aside]
 
