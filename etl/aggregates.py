@@ -20,10 +20,10 @@ from provindex.text import fold
 #: Function words that may join summary words ("Trung bình của các tỉnh", "Average of all provinces");
 #: on their own they never make a label a summary.
 CONNECTORS = ("cua", "cac", "ca", "tinh", "thanh pho", "tp", "tinh thanh", "tinh thanh pho", "diem", "gia tri",
-              "chi so", "co", "va", "chung", "toan bo", "so", "nam",
+              "chi so", "co", "va", "chung", "toan bo", "so", "nam", "muc", "nhom", "tb", "dat",
               "of", "the", "all", "in", "and", "for", "province", "provinces", "city", "cities", "provincial",
               "score", "scores", "value", "values", "index")
-_NUMBER = re.compile(r"\b\d+\b")
+_NUMBER = re.compile(r"\b\d+(?:st|nd|rd|th)?\b")  # "63 tỉnh", "Region 3", "25th percentile"
 
 
 class AggregateVocabulary:

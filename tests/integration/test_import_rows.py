@@ -25,7 +25,8 @@ SUMMARY_LABELS = ["Cả nước", "Toàn quốc", "Trung vị cả nước", "Tr
                   "Median", "Average", "Mean", "Min", "Max", "MAX", "Highest", "Lowest score", "National average",
                   "Regional average", "Average of all provinces", "Vietnam average", "Region 3", "Vùng 2",
                   "Vùng Tây Nguyên", "Trung bình vùng Đồng bằng sông Hồng", "Red River Delta", "Mekong River Delta",
-                  "Region: Central Highlands", "Đông Nam Bộ", "Tây Bắc", "PCI median", "Trung vị PAPI 2024"]
+                  "Region: Central Highlands", "Đông Nam Bộ", "Tây Bắc", "PCI median", "Trung vị PAPI 2024",
+                  "TB cả nước", "Mức trung bình", "25th percentile", "Trung vị (Median)", "Tỉnh có điểm cao nhất"]
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +129,7 @@ def test_regional_rows_between_provinces_in_english(tmp_path, db, capsys):
             ["South Central Coast", 5.0, 5.0, 5.0, 59.0], *pci_rows()[4:], ["Region: Mekong River Delta", 5, 5, 5, 60],
             ["National median", 5.3, 5.5, 5.1, 61.5]]
     result = loaded(capsys, csv_file(tmp_path, "pci_2022.csv", csv_text(header, rows)), db, "--lang", "en")
-    assert "skipped national summary rows" in notes(result) and "Regional average" in notes(result)
+    assert "skipped rows that are not provinces (national, regional" in notes(result) and "Regional average" in notes(result)
     assert len(units_loaded(db, 2022)) == 4 * len(PROVINCES)
 
 
