@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl.problems import ERROR, Problem
-from etl.recognize import Layout, header_text, is_aggregate_label
+from etl.recognize import Layout, header_text, is_aggregate_label, unit_hit
 from etl.values import is_missing, is_number, looks_like_formula, missing_marker, parse_number, parse_year
 from provindex import schema
 from provindex.catalog import Catalog, unit_set_for_year
@@ -118,23 +118,30 @@ class RowReader:
         self.out.problems.append(Problem(rule, self.ctx.file, self.ctx.sheet, row, label, value, params, severity))
 
     def cut_off(self, row: int, cells: list) -> bool:
-        """A CSV line shorter than the header whose last field holds a value: refused, naming the line.
+        """A CSV line of a unit, shorter than the header, whose last field holds a value: refused, naming it.
 
-        Such a line ends in a value, not in a delimiter, so its last number may be incomplete. It is a
-        cut-off line when the fields it lacks include one that is read (a score, the unit, year,
-        component or value) or when it is the file's last line without a line break (a download cut
-        short). Lines that end with empty fields, or that lack only optional cells (rank, notes, an
-        ignored column) under a terminated last line, load; their missing cells stay missing.
+        Such a line ends in a value, not in a delimiter, so its last number may be incomplete. It is
+        cut off when it holds numbers and lacks a field that is read (a score, the unit, year,
+        component or value), or when it is the file's last line and has no line break (a download cut
+        short). Lines ending with empty fields, lines lacking only optional cells (rank, notes, an
+        ignored column) before a line break, and lines naming no unit (notes, captions) are not.
         """
         info, width = self.layout.sheet.info, len(self.layout.headers)
-        if row not in info.get("short_lines", ()) or len(cells) >= width or not any(map(is_number, cells)):
+        if row not in info.get("short_lines", ()) or len(cells) >= width or not self._names_unit(cells):
             return False
-        required = self.required_columns()
-        lacks_required = any(c in required for c in range(len(cells), width))
-        if not lacks_required and row != info.get("unterminated_line"):
+        lacks_required = any(c in self.required_columns() for c in range(len(cells), width))
+        if not (lacks_required and any(map(is_number, cells))) and row != info.get("unterminated_line"):
             return False
         self.problem("cut_off_line", row, len(cells) - 1, cells[-1], cells=len(cells), expected=width)
         return True
+
+    def _names_unit(self, cells: list) -> bool:
+        """The row's identifier cells name a unit or hold a code."""
+        for column, role in self.layout.id_columns.items():
+            if column < len(cells) and not is_missing(cells[column]):
+                if role == "unit_code" or unit_hit(cells[column], self.catalog):
+                    return True
+        return False
 
     def required_columns(self) -> set[int]:
         """Columns a row cannot do without: scores, unit identifiers, year, component and value."""

@@ -311,3 +311,10 @@ def test_no_shared_csv_has_a_cut_off_line(realdata):
     for path in sorted(realdata.rglob("*.csv")):
         result = process_file(path, LoadOptions(dry_run=True))
         assert not [p for p in result.problems if p.rule == "cut_off_line"], path.name
+
+
+def test_short_note_lines_are_not_cut_off(tmp_path, db, capsys):
+    """Notes under the table are short and end in a value, but name no unit: not cut-off lines."""
+    text = csv_text(PCI_HEADER, pci_rows()) + "Ghi chú: thang điểm 0–10\nNguồn: VCCI"  # no final line break
+    result = loaded(capsys, csv_file(tmp_path, "pci_2020.csv", text), db)
+    assert "bỏ qua các dòng ghi chú dưới bảng: 10–11" in notes(result)
