@@ -106,7 +106,7 @@ def _first_conflict(original: UnitRow, repeat: UnitRow) -> tuple[int | None, str
     for record in repeat.records:
         table = published.get(record["component"])
         if table is None or not same_as_shown(table["value"], record["value"]):
-            shown = "—" if table is None else format_number(table["value"], "vi", _decimals(table["value"]))
+            shown = "—" if table is None else _show(table["value"])
             return record["_col"], _show(record["value"]), shown, record["component"]
     if repeat.rank is not None and repeat.rank != original.rank:
         return None, str(repeat.rank), "—" if original.rank is None else str(original.rank), None
@@ -119,16 +119,17 @@ def same_as_shown(table: float, repeat: float) -> bool:
     A whole number counts as one decimal: 7 may stand for 7.04, not for 7.4.
     """
     decimals = max(_decimals(repeat), 1)
-    tolerance = 0.5 * 10 ** -decimals if decimals < MAX_SHOWN_DECIMALS else 1e-9
+    tolerance = 0.5 * 10 ** -decimals if decimals <= MAX_SHOWN_DECIMALS else 1e-9
     return abs(table - repeat) <= tolerance + 1e-12 * max(1.0, abs(table))
 
 
 def _decimals(value: float) -> int:
+    """Decimals of the shortest form of ``value`` (7.25 -> 2); a long or exponent form counts as many."""
     text = repr(float(value))
     if "e" in text or "." not in text:
-        return MAX_SHOWN_DECIMALS
-    return min(len(text.split(".")[1].rstrip("0")), MAX_SHOWN_DECIMALS)
+        return MAX_SHOWN_DECIMALS + 1
+    return len(text.split(".")[1].rstrip("0"))
 
 
 def _show(value: float) -> str:
-    return format_number(value, "vi", _decimals(value))
+    return format_number(value, "vi", min(_decimals(value), MAX_SHOWN_DECIMALS))
