@@ -22,7 +22,7 @@ from provindex.text import fold
 CONNECTORS = ("cua", "cac", "ca", "tinh", "thanh pho", "tp", "tinh thanh", "tinh thanh pho", "diem", "gia tri",
               "chi so", "co", "va", "chung", "toan bo", "so", "nam", "muc", "nhom", "tb", "dat",
               "of", "the", "all", "in", "and", "for", "province", "provinces", "city", "cities", "provincial",
-              "score", "scores", "value", "values", "index")
+              "score", "scores", "value", "values", "index", "n")
 _NUMBER = re.compile(r"\b\d+(?:st|nd|rd|th)?\b")  # "63 tỉnh", "Region 3", "25th percentile"
 
 

@@ -26,7 +26,8 @@ SUMMARY_LABELS = ["Cả nước", "Toàn quốc", "Trung vị cả nước", "Tr
                   "Regional average", "Average of all provinces", "Vietnam average", "Region 3", "Vùng 2",
                   "Vùng Tây Nguyên", "Trung bình vùng Đồng bằng sông Hồng", "Red River Delta", "Mekong River Delta",
                   "Region: Central Highlands", "Đông Nam Bộ", "Tây Bắc", "PCI median", "Trung vị PAPI 2024",
-                  "TB cả nước", "Mức trung bình", "25th percentile", "Trung vị (Median)", "Tỉnh có điểm cao nhất"]
+                  "TB cả nước", "Mức trung bình", "25th percentile", "Trung vị (Median)", "Tỉnh có điểm cao nhất",
+                  "Trọng số (%)", "Thang điểm", "Điểm tối đa", "Observations (N)", "Số tỉnh"]
 
 
 @pytest.fixture(scope="module")
