@@ -23,6 +23,8 @@ def extract_long(layout: Layout, ctx: Context, reader: RowReader, out: Extractio
         if len(cells) > width and any(not is_missing(c) for c in cells[width:]):
             reader.problem("ragged_row", row, None, None, cells=len(cells), expected=width)
             continue
+        if reader.cut_off(row, cells):
+            continue
         index = _index_of(reader, ctx, indices, row, cells)
         if index is _NO:
             continue
@@ -100,8 +102,12 @@ def _record_of(reader: RowReader, ctx: Context, index: str | None, year: int, un
         record["rank"] = parse_rank(rank_cell)
         if record["rank"] is None:
             reader.problem("bad_rank", row, roles["rank"], rank_cell)
+    else:
+        reader.out.count_marker(rank_cell)
     for bound in ("ci_low", "ci_high"):
         raw = reader.cell(cells, bound)
         if not is_missing(raw):
             record[bound] = reader.score_of(row, roles[bound], raw, component)
+        else:
+            reader.out.count_marker(raw)
     return record

@@ -11,6 +11,7 @@ from etl.headers import resolve_column
 from etl.mappings import fix_command
 from etl.problems import WARNING
 from etl.recognize import Layout, header_text, is_aggregate_label, is_repeated_header, unit_hit
+from etl.repeats import set_aside_repeats
 from etl.rows import Context, Extraction, RowReader, make_record
 from etl.values import is_missing, is_number, looks_like_formula, parse_number, parse_rank
 from provindex.catalog import Catalog
@@ -37,6 +38,7 @@ def extract_wide(layout: Layout, ctx: Context, reader: RowReader, out: Extractio
             continue
         for group in layout.groups:
             wide.read_group(group, row, cells, year, unit_set)
+    set_aside_repeats(reader, out, wide.row_ranks, wide.group_of, [row for row, _ in layout.data_rows])
     wide.attach_ranks()
 
 
@@ -49,6 +51,8 @@ class _WideReader:
         self.composite = ctx.catalog.composite(ctx.index)
         self.resolved: dict[tuple[int, int], str | None] = {}
         self.ranks: dict[tuple, tuple[int, int]] = {}  # (year, unit_set, code) -> (rank, row)
+        self.row_ranks: dict[tuple, int] = {}  # (row, year, unit_set, code) -> rank, for repeats under the table
+        self.group_of = {c: g for g, group in enumerate(layout.groups) for c in (*group.ids, *group.scores)}
 
     def skips(self, row: int, cells: list, last_scored: int) -> bool:
         """Rows that hold no unit's scores: ragged, a repeated header, a national row, a note."""
@@ -61,6 +65,8 @@ class _WideReader:
         if _is_summary_row(layout, cells):
             self.out.skipped_rows.append((row, _summary_label(cells)))
             return True
+        if self.reader.cut_off(row, cells):
+            return True
         if row > last_scored and all(c >= len(cells) or is_missing(cells[c]) for c in layout.score_columns):
             if not _names_a_unit(layout, cells, self.reader.catalog):
                 self.out.footnotes.append(row)  # a note under the table; a listed unit without scores stays missing
@@ -72,9 +78,9 @@ class _WideReader:
         reader = self.reader
         scores = {c: cells[c] if c < len(cells) else None for c in group.scores}
         rank_cells = {c: cells[c] for c in group.ranks if c < len(cells) and not is_missing(cells[c])}
-        ids_present = any(c < len(cells) and not is_missing(cells[c]) for c in group.ids)
-        if all(is_missing(v) for v in scores.values()) and not rank_cells and not ids_present:
-            return
+        if all(is_missing(v) for v in scores.values()) and not rank_cells:
+            if self._text_only(row, cells, group):
+                return
         code = reader.unit_of(row, cells, group.ids, unit_set, year)
         if code is None:
             return
@@ -95,6 +101,24 @@ class _WideReader:
                 reader.problem("bad_rank", row, column, raw)
             else:
                 self.ranks.setdefault((year, unit_set, code), (rank, row))
+                self.row_ranks[(row, year, unit_set, code)] = rank
+        for column in group.ranks:
+            if column < len(cells) and column not in rank_cells:
+                self.out.count_marker(cells[column])
+
+    def _text_only(self, row: int, cells: list, group: Group) -> bool:
+        """A group without scores or rank: nothing to read, unless its identifiers need checking.
+
+        A listed unit without scores stays missing; a label that names no unit (a caption inside
+        the table, "Nhóm 1") is a text row, noted, never an unknown province: it stores nothing.
+        """
+        ids = [cells[c] for c in group.ids if c < len(cells) and not is_missing(cells[c])]
+        if not ids or any(looks_like_formula(c) for c in ids):
+            return not ids  # formulas are checked (and refused) by the unit reader
+        if not any(unit_hit(c, self.reader.catalog) for c in ids) and not _is_code(self.layout, group, cells):
+            self.out.text_rows.append(row)
+            return True
+        return False
 
     def attach_ranks(self) -> None:
         """Published ranks belong to the composite; in the pairs shape they sit in their own pair."""
@@ -160,6 +184,12 @@ def _zero_total_as_missing(reader, row, scores, components, composite, unit_name
         if parse_number(scores[column]) == 0:
             reader.problem("zero_total_missing", row, column, scores[column], unit=unit_name, severity=WARNING)
             scores[column] = None
+
+
+def _is_code(layout: Layout, group: Group, cells: list) -> bool:
+    """A group whose code column holds something (a code is checked even without scores)."""
+    return any(layout.id_columns.get(c) == "unit_code" and c < len(cells) and not is_missing(cells[c])
+               for c in group.ids)
 
 
 def _last_scored_row(layout: Layout) -> int:

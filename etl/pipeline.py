@@ -17,7 +17,7 @@ from etl.problems import ERROR, WARNING, Problem
 from etl.formats import sheets
 from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
-from etl.rows import Context, Extraction, Record
+from etl.rows import Context, Extraction, Record, extraction_notes
 from etl.validate import extract
 from etl.weights import derive_for_frame
 from provindex import config
@@ -237,6 +237,7 @@ def _note_skipped(extractions: list[Extraction], result: FileResult) -> None:
     footnotes = sorted({row for e in extractions for row in e.footnotes})
     if footnotes:
         result.notes.append(("etl.footnotes_skipped", {"rows": _row_ranges(footnotes)}))
+    result.notes.extend(extraction_notes(extractions))
 
 
 def _note_trailer(layout: Layout, result: FileResult, name: str) -> None:

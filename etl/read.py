@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,10 @@ class Sheet:
 
     name: str | None
     rows: list[tuple[int, list]]
-    #: Extra facts about the source, shown in load records (encoding, delimiter, ...).
+    #: Extra facts about the source: shown in load records (encoding, delimiter, ...) and, for a CSV, the
+    #: lines that may be cut off: ``short_lines`` (fewer fields than the widest line, the last one not
+    #: empty — a writer that keeps empty cells ends such a line with a delimiter) and
+    #: ``unterminated_line`` (the last line, when the file does not end with a line break).
     info: dict = field(default_factory=dict)
 
 
@@ -135,6 +139,7 @@ def read_delimited(path: Path, detected: enc.Detected, name: str, budget: CellBu
     delimiter = sniff_delimiter(sample)
     rows: list[tuple[int, list]] = []
     csv.field_size_limit(MAX_FIELD_CHARS)
+    widest, value_lines, value_fields = 0, array("L"), array("L")  # lines whose last field holds a value
     with open(path, "rb") as raw:
         raw.seek(detected.skip)
         text = io.TextIOWrapper(raw, encoding=detected.codec, errors="strict", newline="")
@@ -147,11 +152,30 @@ def read_delimited(path: Path, detected: enc.Detected, name: str, budget: CellBu
                     kept = _trim([_shared(nfc(cell.strip()), shared) for cell in cells])
                     budget.spend(len(kept))
                     rows.append((start, kept))
+                    widest = max(widest, len(cells))
+                    if len(kept) == len(cells):
+                        value_lines.append(start)
+                        value_fields.append(len(cells))
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise ReadFailed(Problem("not_tabular", name, row=reader.line_num, params={"detail": str(exc)[:120]}))
     label = {"\t": "tab"}.get(delimiter, delimiter)
-    return Sheet(None, rows, {"delimiter": label, "encoding": detected.label})
+    info = {"delimiter": label, "encoding": detected.label,
+            "short_lines": frozenset(line for line, fields in zip(value_lines, value_fields) if fields < widest)}
+    if rows and not _ends_with_newline(path):
+        info["unterminated_line"] = rows[-1][0]
+    return Sheet(None, rows, info)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    """Whether the file's last line is terminated (a download cut short is not).
+
+    Also right for UTF-16, whose newline is a NUL byte beside the line feed.
+    """
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4))
+        tail = handle.read().rstrip(b"\x00")
+    return tail.endswith((b"\n", b"\r"))
 
 
 def _shared(text: str, shared: dict[str, str]) -> str:

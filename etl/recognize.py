@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from etl import aggregates
 from etl.formats.pairs import Group, key_groups, orphan_scores
 from etl.headers import clean, position_map, split_position, variants, years_in
 from etl.read import Sheet
@@ -66,8 +67,8 @@ def cached_fold(text: str) -> str:
 
 
 def is_aggregate_label(cell) -> bool:
-    """A national/summary row label (``column_roles.csv``, role ``aggregate``)."""
-    return isinstance(cell, str) and cached_fold(cell) in aggregate_keys()
+    """A national/regional/summary row label: the general rule of :mod:`etl.aggregates`."""
+    return aggregates.is_aggregate_label(cell)
 
 
 @dataclass

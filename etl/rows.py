@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl.problems import ERROR, Problem
-from etl.recognize import Layout, header_text, is_aggregate_label
-from etl.values import is_missing, looks_like_formula, parse_number, parse_year
+from etl.recognize import Layout, header_text, is_aggregate_label, unit_hit
+from etl.values import is_missing, is_number, looks_like_formula, missing_marker, parse_number, parse_year
 from provindex import schema
 from provindex.catalog import Catalog, unit_set_for_year
 from provindex.text import format_number
 
 MAX_PROBLEMS = 500
+#: Distinct "no data" markers named in the report's note.
+MARKERS_SHOWN = 6
 _UNIT_SET = schema.column("score", "unit_set")
 
 
@@ -38,6 +40,17 @@ class Extraction:
     problems: list[Problem] = field(default_factory=list)
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, label) of national rows
     footnotes: list[int] = field(default_factory=list)  # rows of text below the last scores
+    #: printed "no data" markers of the cells read ("KCDL", "–", "n/a") -> how many cells hold them
+    marked: dict[str, int] = field(default_factory=dict)
+    #: (row, first row, unit) of identical repeats of a unit under a blank row (a highlight), set aside
+    repeats: list[tuple[int, int, str]] = field(default_factory=list)
+    text_rows: list[int] = field(default_factory=list)  # rows of text inside the table: no scores, no unit
+
+    def count_marker(self, cell) -> None:
+        """Count a cell holding a printed "no data" marker (an empty cell is not counted)."""
+        marker = missing_marker(cell)
+        if marker is not None:
+            self.marked[marker] = self.marked.get(marker, 0) + 1
 
 
 class Record:
@@ -103,6 +116,38 @@ class RowReader:
             return
         label = column_label(self.layout, column) if column is not None else None
         self.out.problems.append(Problem(rule, self.ctx.file, self.ctx.sheet, row, label, value, params, severity))
+
+    def cut_off(self, row: int, cells: list) -> bool:
+        """A CSV line of a unit, shorter than the header, whose last field holds a value: refused, naming it.
+
+        Such a line ends in a value, not in a delimiter, so its last number may be incomplete. It is
+        cut off when it holds numbers and lacks a field that is read (a score, the unit, year,
+        component or value), or when it is the file's last line and has no line break (a download cut
+        short). Lines ending with empty fields, lines lacking only optional cells (rank, notes, an
+        ignored column) before a line break, and lines naming no unit (notes, captions) are not.
+        """
+        info, width = self.layout.sheet.info, len(self.layout.headers)
+        if row not in info.get("short_lines", ()) or len(cells) >= width or not self._names_unit(cells):
+            return False
+        lacks_required = any(c in self.required_columns() for c in range(len(cells), width))
+        if not (lacks_required and any(map(is_number, cells))) and row != info.get("unterminated_line"):
+            return False
+        self.problem("cut_off_line", row, len(cells) - 1, cells[-1], cells=len(cells), expected=width)
+        return True
+
+    def _names_unit(self, cells: list) -> bool:
+        """The row's identifier cells name a unit or hold a code."""
+        for column, role in self.layout.id_columns.items():
+            if column < len(cells) and not is_missing(cells[column]):
+                if role == "unit_code" or unit_hit(cells[column], self.catalog):
+                    return True
+        return False
+
+    def required_columns(self) -> set[int]:
+        """Columns a row cannot do without: scores, unit identifiers, year, component and value."""
+        layout = self.layout
+        roles = {layout.roles[r] for r in ("year", "component", "value") if r in layout.roles}
+        return set(layout.score_columns) | set(layout.id_columns) | roles
 
     def cell(self, cells: list, role: str):
         position = self.layout.roles.get(role)
@@ -219,6 +264,7 @@ class RowReader:
 
     def score_of(self, row: int, column: int, raw, component: str) -> float | None:
         if is_missing(raw):
+            self.out.count_marker(raw)
             return None
         value = parse_number(raw)
         if value is None:
@@ -231,3 +277,35 @@ class RowReader:
                          high=format_number(high, "vi", 0), component=component)
             return None
         return value
+
+
+def extraction_notes(extractions: list[Extraction]) -> list[tuple[str, dict]]:
+    """The report's notes on cells and rows set aside: "no data" markers, repeated highlights, text rows."""
+    notes: list[tuple[str, dict]] = []
+    marked: dict[str, int] = {}
+    for extraction in extractions:
+        for marker, count in extraction.marked.items():
+            marked[marker] = marked.get(marker, 0) + count
+    if marked:
+        shown = sorted(marked, key=lambda m: (-marked[m], m))
+        markers = ", ".join(shown[:MARKERS_SHOWN]) + (", …" if len(shown) > MARKERS_SHOWN else "")
+        notes.append(("etl.missing_marked", {"count": sum(marked.values()), "markers": markers}))
+    repeats = list(dict.fromkeys(item for e in extractions for item in e.repeats))
+    if repeats:
+        listed = ", ".join(f"{row} = {first} ({unit})" for row, first, unit in repeats)
+        notes.append(("etl.repeats_set_aside", {"rows": listed, "count": len(repeats)}))
+    text_rows = sorted({row for e in extractions for row in e.text_rows})
+    if text_rows:
+        notes.append(("etl.text_rows_skipped", {"rows": row_ranges(text_rows)}))
+    return notes
+
+
+def row_ranges(rows: list[int]) -> str:
+    """[66, 67, 68, 70] -> '66–68, 70'."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

@@ -9,7 +9,13 @@ import re
 from provindex import schema
 from provindex.text import fold
 
-MISSING_MARKERS = {"", "-", "–", "—", "n/a", "na", "nan", "..", "...", "…", "x", "null", "none", "không có"}
+#: Printed placeholders for "no value" in Vietnamese and English publications. Matching is on the folded
+#: text, so case, diacritics and punctuation do not matter: any cell of punctuation only ("-", "–", "—",
+#: "..", "…", "*") is missing, and "N/A", "n.a.", "#N/A" are the same marker.
+MISSING_MARKERS = {"", "-", "–", "—", "n/a", "na", "nan", "..", "...", "…", "x", "null", "none", "không có",
+                   "kcdl", "k.c.d.l", "không có dữ liệu", "không có số liệu", "chưa có dữ liệu", "chưa có số liệu",
+                   "không có thông tin", "không đánh giá", "không khảo sát", "chưa khảo sát", "không xếp hạng",
+                   "no data", "not available", "not applicable", "nd", "not surveyed", "not ranked", "missing"}
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
 _FOLDED_MISSING = frozenset(fold(m) for m in MISSING_MARKERS)
@@ -24,6 +30,13 @@ def is_missing(cell) -> bool:
     if isinstance(cell, float) and math.isnan(cell):
         return True
     return isinstance(cell, str) and fold(cell) in _FOLDED_MISSING and not any(ch.isdigit() for ch in cell)
+
+
+def missing_marker(cell) -> str | None:
+    """The printed "no data" marker of a cell ("KCDL", "–", "n/a"), or None (a number, text, or an empty cell)."""
+    if not isinstance(cell, str) or not cell.strip() or not is_missing(cell):
+        return None
+    return cell.strip()
 
 
 def parse_number(cell) -> float | None:
