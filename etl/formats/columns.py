@@ -10,7 +10,7 @@ or *set aside* with one note per kind. The rules, general to any edition:
   lower)", "Cận dưới", "Xếp hạng Tính minh bạch", "Số người trả lời", "n". Exact roles
   (``identifier``, ``ignore``) name province IDs, old/new codes, serial numbers, groupings.
 - **Bounds** belong to the score column whose header they repeat, else the nearest score on their
-  left (then right) whose values they bracket on at least 90% of the rows; otherwise set aside.
+  left (then right) whose values they bracket on at least 75% of the rows; otherwise set aside.
 - **By content**, for a column whose header is unknown but holds numbers: two neighbours of a
   score that bracket it on every row are its bounds; whole numbers 1..n (n ≤ rows), mostly
   distinct, are a rank or serial number; whole numbers above 100 (no index score exceeds 100) are
@@ -39,8 +39,9 @@ ROLE_KINDS = {"identifier": "identifier", "ignore": "other", "respondents": "cou
               "ci_low": "ci_low", "ci_high": "ci_high"}
 #: Adjacent unknown numeric columns that make an indicator block rather than a misspelt component.
 INDICATOR_RUN = 5
-#: Share of rows on which bounds must bracket their score.
-BRACKET_SHARE = 0.9
+#: Share of rows on which bounds named by their header must bracket their score (the rest are warned);
+#: bounds found by content alone must bracket it on every row.
+BRACKET_SHARE = 0.75
 SCAN_ROWS = 200
 
 
@@ -127,8 +128,9 @@ def _runs(columns: list[int]) -> list[list[int]]:
     return runs
 
 
-def _brackets(low: dict[int, float] | None, score: dict[int, float], high: dict[int, float] | None) -> bool:
-    """Bounds hold their score on ≥90% of the rows where both are published (and differ from it somewhere)."""
+def _brackets(low: dict[int, float] | None, score: dict[int, float], high: dict[int, float] | None,
+              share: float = BRACKET_SHARE) -> bool:
+    """Bounds hold their score on ``share`` of the rows where both are published (and differ from it somewhere)."""
     bound = low if low is not None else high
     shared = [r for r in score if r in bound]
     if len(shared) < 3:
@@ -137,7 +139,7 @@ def _brackets(low: dict[int, float] | None, score: dict[int, float], high: dict[
         inside = sum(low[r] <= score[r] for r in shared)
     else:
         inside = sum(score[r] <= high[r] for r in shared)
-    return inside >= BRACKET_SHARE * len(shared) and any(bound[r] != score[r] for r in shared)
+    return inside >= share * len(shared) and any(bound[r] != score[r] for r in shared)
 
 
 def _bound_target(layout, column: int, kind: str, values: dict) -> int | None:
@@ -168,8 +170,8 @@ def _bounds_by_content(layout, numeric: list[int], values: dict) -> None:
         near = [c for c in (score - 2, score - 1, score + 1, score + 2) if c in unknown and c not in layout.bounds]
         for low in near:
             for high in near:
-                if low != high and _brackets(values[low], values[score], None) \
-                        and _brackets(None, values[score], values[high]) and _strict(values[low], values[high]):
+                if low != high and _brackets(values[low], values[score], None, 1.0) \
+                        and _brackets(None, values[score], values[high], 1.0) and _strict(values[low], values[high]):
                     layout.bounds[low], layout.bounds[high] = (score, "ci_low"), (score, "ci_high")
                     return _bounds_by_content(layout, [c for c in numeric if c not in (low, high)], values)
     return None
