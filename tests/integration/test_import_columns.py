@@ -87,7 +87,7 @@ def test_bounds_stored_in_the_database(tmp_path, capsys):
             for i, n in enumerate(NAMES)]
     path = write_bytes(tmp_path / "papi_2022.csv", csv_text(header, rows).encode("utf-8"))
     db = tmp_path / "db.duckdb"
-    code, out, _ = cli(capsys, "load", path, "--db", db, "--json")
+    code, out, _ = cli(capsys, "load", path, "--db", db, "--json", "--lang", "en")
     assert code == 0, out
     assert any("confidence bounds stored" in n for f in json.loads(out)["files"] for n in f["notes"])
     con = duckdb.connect(str(db), read_only=True)
