@@ -13,9 +13,9 @@ import pandas as pd
 
 from etl import load as loader
 from etl.problems import ERROR, WARNING, Problem
-from etl.formats import sheets
+from etl.formats import sheets, transposed
 from etl.read import ReadFailed, read_source
-from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
+from etl.recognize import Layout, detect_index, index_from_text, years_in_text
 from etl.rows import Context, Extraction, Record, column_label, column_letter
 from etl.validate import extract
 from etl.weights import derive_for_frame
@@ -79,7 +79,8 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
     except ReadFailed as failed:
         return FileResult(name, [failed.problem])
     file_years = years_in_text(name)
-    candidates = [sheets.candidate(layout) for layout in (recognise(s, catalog) for s in source.sheets) if layout]
+    layouts = (transposed.recognise_sheet(s, catalog) for s in source.sheets)
+    candidates = [sheets.candidate(layout) for layout in layouts if layout]
     choice = sheets.choose(candidates, file_years, options.year)
     if not choice.chosen:
         rule = "no_rows" if all(len(s.rows) <= 1 for s in source.sheets) else "no_header"
@@ -135,6 +136,9 @@ def _extract_chosen(choice: sheets.Choice, index: str | None, file_years: list[i
         _note_trailer(cand.layout, result, name)
     for cand in choice.chosen[:1]:  # a multi-year workbook repeats the same columns in every sheet
         _note_columns(cand.layout, result)
+    for cand in choice.chosen:
+        if cand.layout.sheet.info.get("transposed"):
+            result.notes.append(("etl.sheet_transposed", {"sheet": cand.name}))
     return extractions
 
 

@@ -165,3 +165,16 @@ def test_close_wording_outside_its_period_is_not_taken(tmp_path):
     path = write_bytes(tmp_path / "papi_2015.csv", csv_text(header, rows).encode("utf-8"))
     result = process_file(path, LoadOptions())
     assert "unknown_component" in [p.rule for p in result.problems if p.severity == "error"]
+
+
+def test_transposed_sheet_is_read_across(tmp_path):
+    """Provinces across the columns, components down the rows: read transposed, with a note."""
+    components = [("Tham gia của người dân ở cấp cơ sở", 5.0), ("Quản trị môi trường", 4.0), ("Tổng điểm PAPI", 40.0)]
+    sheet = [["Chỉ số PAPI 2023"], [], ["Nội dung", *NAMES]]
+    for name, base in components:
+        sheet.append([name, *[round(base + 0.1 * i, 3) for i in range(len(NAMES))]])
+    path = xlsx(tmp_path / "PAPI_2023_ngang.xlsx", {"Bảng": sheet})
+    result = _ok(path)
+    frame = result.load.frame.set_index(["unit_code", "component"])
+    assert frame.loc[("79", "PAPI:D7"), "value"] == pytest.approx(4.1) and len(frame) == 3 * len(NAMES)
+    assert any("read transposed" in n for n in _notes(result))
