@@ -27,7 +27,7 @@ _POSITION = re.compile(
     r"^(?P<kw>sub[\s_-]*index|sub[\s_-]*dimension|dimension|chi so thanh phan|chi so tp|cstp|chi so noi dung|"
     r"chi so linh vuc|chi so|noi dung thanh phan|noi dung|truc noi dung|linh vuc|tieu chi|thanh phan|component|"
     r"field|area|pillar|d(?=\d))?"
-    r"\s*(?P<pos>\d{1,2}(?:\.\d{1,2})?)(?!\.?\d)(?P<sep>\s*[:.)_\]–-]\s*|\s+|$)(?P<rest>.*)$")
+    r"\s*(?P<pos>\d{1,2}(?:\.\d{1,2})?)(?P<sep>\s*[:.)_\]–-]\s*|\s+|$)(?P<rest>.*)$")
 #: An indicator-level number, deeper than a sub-dimension: "1.1.1", "d1.1.1", "A2.3.4a", "q101.2.1".
 _DEEP_NUMBER = re.compile(r"^[a-z]{0,4}\s*\d{1,3}(?:[._]\d{1,3}){2,}[a-z]?(?![.\d])")
 #: Words naming an index inside a header ("PCI 2013 ranking", "Thứ hạng PCI 2009").
@@ -56,7 +56,7 @@ def split_position(text: str) -> HeaderParts:
     """'Sub-Index 3: Transparency' -> ('3', 'Transparency'); a bare '2019' or '3' is not a position."""
     plain = " ".join(strip_accents(clean(text)).lower().split())
     match = _POSITION.match(plain)
-    if not match:
+    if not match or _DEEP_NUMBER.match(plain):  # "1.1.1 …" is an indicator, not sub-dimension 1.1
         return HeaderParts(None, text)
     keyword, position, sep, rest = match.group("kw"), match.group("pos"), match.group("sep"), match.group("rest")
     if not keyword and "." not in position and (not rest or not sep.strip()):
