@@ -178,3 +178,18 @@ def test_transposed_sheet_is_read_across(tmp_path):
     frame = result.load.frame.set_index(["unit_code", "component"])
     assert frame.loc[("79", "PAPI:D7"), "value"] == pytest.approx(4.1) and len(frame) == 3 * len(NAMES)
     assert any("read transposed" in n for n in _notes(result))
+
+
+def test_bounds_are_exported_and_load_back(tmp_path, capsys):
+    header = ["Tỉnh", "Tổng điểm PAPI", "Cận dưới", "Cận trên"]
+    rows = [[n, 40.5 + i, 39.25 + i, 41.75 + i] for i, n in enumerate(NAMES)]
+    db = tmp_path / "db.duckdb"
+    code, out, _ = cli(capsys, "load", write_bytes(tmp_path / "papi_2021.csv", csv_text(header, rows).encode()),
+                       "--db", db)
+    assert code == 0, out
+    exported = tmp_path / "export.csv"
+    assert cli(capsys, "export", exported, "--db", db)[0] == 0
+    lines = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith("rank,ci_low,ci_high") and any(line.endswith(",39.25,41.75") for line in lines)
+    code, out, _ = cli(capsys, "load", exported, "--db", db, "--json")
+    assert code == 0 and json.loads(out)["unchanged"], out
