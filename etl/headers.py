@@ -180,6 +180,10 @@ def resolve_column(texts: list[str], catalog: Catalog, index: str | None, year: 
         unverified = not by_name and bool(fold(split_position(text).name))
         return ColumnMeaning(code, text, (code,), unverified=unverified)
     unique = [(t, c) for t, c in by_name if len(c) == 1]
+    specific = [(t, c) for t, c in unique if fold(t) not in generic_keys(catalog)]
+    if unique and specific and specific[0] != unique[0]:
+        # "Điểm" under a merged "Tham gia của người dân": the group label names the component
+        return ColumnMeaning(specific[0][1][0], specific[0][0], tuple(specific[0][1]))
     if unique:
         return ColumnMeaning(unique[0][1][0], unique[0][0], tuple(unique[0][1]))
     if by_name:
@@ -189,6 +193,13 @@ def resolve_column(texts: list[str], catalog: Catalog, index: str | None, year: 
         if len(codes) == 1:
             return ColumnMeaning(codes[0], text, tuple(codes), close=True)
     return ColumnMeaning(None, texts[0] if texts else "")
+
+
+@lru_cache(maxsize=4)
+def generic_keys(catalog: Catalog) -> frozenset[str]:
+    """Folded generic score headers ("Điểm", "Score", "Total": ``aliases.csv`` target ``*:TOTAL``)."""
+    aliases = catalog.aliases
+    return frozenset(fold(a) for a in aliases.loc[aliases["target"] == "*:TOTAL", "alias"])
 
 
 def is_indicator_header(text: str) -> bool:

@@ -259,6 +259,7 @@ def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
         layout.kind = "long"
         layout.score_columns = {}
         return layout
+    column_kinds.demote_inherited(layout, lambda text: classify_header(text, catalog))
     _find_id_columns_by_content(layout, catalog)
     layout.groups = key_groups(width, set(layout.id_columns), set(layout.score_columns), set(layout.rank_columns))
     if len(layout.groups) > 1:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.headers import is_indicator_header
+from etl.headers import clean, is_indicator_header
 from etl.values import is_missing, is_number, parse_number
 from provindex.catalog import get_catalog
 from provindex.text import fold
@@ -90,6 +90,37 @@ def sort_columns(layout) -> None:
     for column in list(layout.unknown_columns):
         if column in layout.set_aside or column in layout.bounds:
             del layout.unknown_columns[column]
+
+
+def demote_inherited(layout, classify) -> None:
+    """Indicator columns under a dimension's merged label are not that dimension.
+
+    A "full" workbook names each dimension once, merged over its score and its indicators; the
+    indicators' own headers ("d1.1.1 …", "Đi bầu trưởng thôn") are unknown. Such a column, whose
+    score meaning comes only from a label it inherits from the merged cell on its left, goes back
+    to the unknown columns, or — two or more under one label, or numbered as indicators — is set
+    aside as an indicator block. ``classify`` is
+    :func:`etl.recognize.classify_header` with the catalogue bound.
+    """
+    above = range(max(0, layout.header_row - 3), layout.header_row)
+    demoted: dict[str, list[tuple[int, str]]] = {}
+    for column, decisive in list(layout.score_columns.items()):
+        own = layout.headers[column] if column < len(layout.headers) else ""
+        if not own or classify(own)[0] != "unknown":
+            continue
+        written = any(column < len(layout.sheet.rows[p][1]) and layout.sheet.rows[p][1][column] is not None
+                      and clean(layout.sheet.rows[p][1][column]) == decisive for p in above)
+        if is_indicator_header(own) or not written:
+            del layout.score_columns[column]
+            layout.weak_scores.discard(column)
+            demoted.setdefault(decisive, []).append((column, own))
+    for columns in demoted.values():
+        block = len(columns) >= 2 or any(is_indicator_header(own) for _, own in columns)
+        for column, own in columns:
+            if block:
+                layout.set_aside[column] = "indicator"
+            else:
+                layout.unknown_columns[column] = own  # a lone unknown under a dimension: a misspelling?
 
 
 def _numbers(layout, column: int) -> dict[int, float]:

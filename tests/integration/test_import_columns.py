@@ -193,3 +193,18 @@ def test_bounds_are_exported_and_load_back(tmp_path, capsys):
     assert lines[0].endswith("rank,ci_low,ci_high") and any(line.endswith(",39.25,41.75") for line in lines)
     code, out, _ = cli(capsys, "load", exported, "--db", db, "--json")
     assert code == 0 and json.loads(out)["unchanged"], out
+
+
+def test_full_workbook_with_dimension_labels_merged_over_indicators(tmp_path):
+    """Row 1 names each dimension over its score and its indicators (merged); row 2 names the columns."""
+    group = ["", "Tham gia của người dân ở cấp cơ sở", None, None, None, "Quản trị môi trường", None, None, ""]
+    header = ["Tỉnh", "Điểm", "d1.1.1 Biết tên trưởng thôn", "d1.1.2 Biết nhiệm kỳ", "Đi bầu trưởng thôn",
+              "Điểm", "d7.1.1 Rác thải", "Nước sạch", "Tổng điểm PAPI"]
+    rows = [[n, round(5 + 0.1 * i, 3), 0.5, 0.6, 0.7, round(4 + 0.1 * i, 3), 0.4, 0.3, round(40 + i, 3)]
+            for i, n in enumerate(NAMES)]
+    path = xlsx(tmp_path / "PAPI_2023_full.xlsx", {"Data": [group, header, *rows]}, {"Data": ["B1:E1", "F1:H1"]})
+    result = _ok(path)
+    frame = result.load.frame
+    assert sorted(set(frame["component"])) == ["PAPI:D1", "PAPI:D7", "PAPI:TOTAL"]
+    assert frame.query("component == 'PAPI:D1' and unit_code == '48'")["value"].tolist() == [5.0]
+    assert any(n.startswith("5 indicator-level columns (only dimensions and sub-dimensions are loaded): C–E, G–H") for n in _notes(result))
