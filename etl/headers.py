@@ -179,10 +179,16 @@ def resolve_column(texts: list[str], catalog: Catalog, index: str | None, year: 
                 return ColumnMeaning(code, text, (code,), conflict=(label, codes[0]))
         unverified = not by_name and bool(fold(split_position(text).name))
         return ColumnMeaning(code, text, (code,), unverified=unverified)
+    return _by_name(texts, by_name, catalog, index, year)
+
+
+def _by_name(texts: list[str], by_name: list[tuple[str, list[str]]], catalog: Catalog, index: str | None,
+             year: int | None) -> ColumnMeaning:
+    """A column without a usable number: the first header naming one component, else close wording."""
     unique = [(t, c) for t, c in by_name if len(c) == 1]
+    # "Điểm" under a merged "Tham gia của người dân": the group label names the component
     specific = [(t, c) for t, c in unique if fold(t) not in generic_keys(catalog)]
-    if unique and specific and specific[0] != unique[0]:
-        # "Điểm" under a merged "Tham gia của người dân": the group label names the component
+    if specific:
         return ColumnMeaning(specific[0][1][0], specific[0][0], tuple(specific[0][1]))
     if unique:
         return ColumnMeaning(unique[0][1][0], unique[0][0], tuple(unique[0][1]))

@@ -207,4 +207,4 @@ def test_full_workbook_with_dimension_labels_merged_over_indicators(tmp_path):
     frame = result.load.frame
     assert sorted(set(frame["component"])) == ["PAPI:D1", "PAPI:D7", "PAPI:TOTAL"]
     assert frame.query("component == 'PAPI:D1' and unit_code == '48'")["value"].tolist() == [5.0]
-    assert any(n.startswith("5 indicator-level columns (only dimensions and sub-dimensions are loaded): C–E, G–H") for n in _notes(result))
+    assert any(n.startswith("5 indicator-level columns set aside (only dimensions and sub-dimensions are loaded): C–E, G–H") for n in _notes(result))
