@@ -36,6 +36,7 @@ def extract(layout: Layout, ctx: Context) -> Extraction:
         extract_wide(layout, ctx, reader, out)
         attach_bounds(layout, reader, out)
         warn_close_wording(layout, reader, out)
+        alternative_totals(ctx, out)
     if not out.records and not any(p.severity == ERROR for p in out.problems):
         reader.problem("no_rows", row=layout.header_row_number)
     check_duplicates(out, ctx)
@@ -99,6 +100,19 @@ def warn_close_wording(layout: Layout, reader: RowReader, out: Extraction) -> No
                 reader.problem("header_close_match", None, column, meaning.text, year=year, component=meaning.code,
                                name=ctx.catalog.component_label(meaning.code, "vi", short=False), severity=WARNING)
                 break
+
+
+def alternative_totals(ctx: Context, out: Extraction) -> None:
+    """A composite published outside its period (an "unweighted PCI" of 2020) is an alternative total: set aside.
+
+    Only top-level components: a sub-index out of its period still means the file is misread.
+    """
+    for position, problem in enumerate(out.problems):
+        if problem.rule == "component_not_in_year" and problem.severity == ERROR:
+            spec = ctx.catalog.component(problem.params["component"])
+            if int(spec["level"]) == 0:
+                out.problems[position] = Problem("alternative_total", problem.file, problem.sheet, problem.row,
+                                                 problem.column, problem.value, problem.params, WARNING)
 
 
 def check_duplicates(out: Extraction, ctx: Context) -> None:

@@ -208,3 +208,12 @@ def test_full_workbook_with_dimension_labels_merged_over_indicators(tmp_path):
     assert sorted(set(frame["component"])) == ["PAPI:D1", "PAPI:D7", "PAPI:TOTAL"]
     assert frame.query("component == 'PAPI:D1' and unit_code == '48'")["value"].tolist() == [5.0]
     assert any(n.startswith("5 indicator-level columns set aside (only dimensions and sub-dimensions are loaded): C–E, G–H") for n in _notes(result))
+
+
+def test_unweighted_total_outside_its_period_is_set_aside(tmp_path):
+    from corpus import PCI_HEADER, pci_rows
+    rows = [[*row, round(row[-1] - 2.5, 2)] for row in pci_rows()]
+    path = write_bytes(tmp_path / "pci_2020.csv", csv_text([*PCI_HEADER, "Unweighted PCI"], rows).encode("utf-8"))
+    result = _ok(path)
+    assert "alternative_total" in _warnings(result)
+    assert "PCI:UNWEIGHTED" not in set(result.load.frame["component"])
