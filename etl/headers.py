@@ -223,6 +223,13 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return any(longer[i:i + size] == shorter for i in range(len(longer) - size + 1))
 
 
+@lru_cache(maxsize=4)
+def _name_tokens(catalog: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Known component spellings of at least two words, with their words."""
+    pairs = ((name, _tokens(name)) for name in catalog.component_resolver.keys)
+    return tuple((name, words) for name, words in pairs if len(words) >= 2)
+
+
 @lru_cache(maxsize=20000)
 def close_wording(text: str, catalog: Catalog, index: str | None = None, year: int | None = None) -> list[str]:
     """Components whose known name a header contains with words added, or shortens by a few words.
@@ -238,9 +245,9 @@ def close_wording(text: str, catalog: Catalog, index: str | None = None, year: i
         header = _tokens(key)
         if len(header) < 2:
             continue
-        for name, codes in resolver.keys.items():
-            words = _tokens(name)
-            if len(words) < 2 or words == header:
+        present = set(header)
+        for name, words in _name_tokens(catalog):
+            if words == header or present.isdisjoint(words):
                 continue
             longer, shorter = (header, words) if len(header) > len(words) else (words, header)
             if len(shorter) >= 0.6 * len(longer) and _contains(longer, shorter) or \

@@ -12,7 +12,7 @@ or *set aside* with one note per kind. The rules, general to any edition:
 - **Bounds** belong to the score column whose header they repeat, else the nearest score on their
   left (then right) whose values they bracket on at least 75% of the rows; otherwise set aside.
 - **By content**, for a column whose header is unknown but holds numbers: two neighbours of a
-  score that bracket it on every row are its bounds; whole numbers 1..n (n ≤ rows), mostly
+  score (within three columns) that bracket it on every row are its bounds; whole numbers 1..n (n ≤ rows), mostly
   distinct, are a rank or serial number; whole numbers above 100 (no index score exceeds 100) are
   counts.
 - **Indicator blocks** ("full" workbooks): a header numbered deeper than a sub-dimension
@@ -198,7 +198,7 @@ def _bounds_by_content(layout, numeric: list[int], values: dict) -> None:
     """Two unknown numeric neighbours of a score that bracket it on every row are its bounds."""
     unknown = set(numeric)
     for score in sorted(layout.score_columns):
-        near = [c for c in (score - 2, score - 1, score + 1, score + 2) if c in unknown and c not in layout.bounds]
+        near = [c for c in range(score - 3, score + 4) if c in unknown and c != score and c not in layout.bounds]
         for low in near:
             for high in near:
                 if low != high and _brackets(values[low], values[score], None, 1.0) \

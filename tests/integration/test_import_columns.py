@@ -217,3 +217,14 @@ def test_unweighted_total_outside_its_period_is_set_aside(tmp_path):
     result = _ok(path)
     assert "alternative_total" in _warnings(result)
     assert "PCI:UNWEIGHTED" not in set(result.load.frame["component"])
+
+
+def test_bounds_under_a_merged_ci_label_after_a_rank(tmp_path):
+    group = ["", "", "", "", "95% Confidence Interval", None]
+    header = ["Province", "Participation at Local Levels", "PAPI 2021", "Rank", "Low", "High"]
+    rows = [[n, round(5 + 0.1 * i, 3), round(42 + 0.5 * i, 3), len(NAMES) - i, round(41.2 + 0.5 * i, 3),
+             round(42.9 + 0.5 * i, 3)] for i, n in enumerate(NAMES)]
+    path = xlsx(tmp_path / "PAPI 2021 eng.xlsx", {"PAPI 2021": [group, header, *rows]}, {"PAPI 2021": ["E1:F1"]})
+    result = _ok(path)
+    total = result.load.frame.query("component == 'PAPI:TOTAL'").set_index("unit_code")
+    assert total.loc["48", ["ci_low", "ci_high", "rank"]].tolist() == [pytest.approx(41.2), pytest.approx(42.9), 8]
