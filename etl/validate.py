@@ -89,17 +89,27 @@ def attach_bounds(layout: Layout, reader: RowReader, out: Extraction) -> None:
 
 
 def warn_close_wording(layout: Layout, reader: RowReader, out: Extraction) -> None:
-    """A score column matched only by close wording (a renamed header) is a warning naming the component."""
+    """A score column matched only by close wording (a renamed header) is a warning naming the component.
+
+    When another column names that component exactly, the close one is an indicator whose label
+    repeats a sub-dimension's words ("Tiếp cận thông tin về ngân sách"): set aside with the indicators.
+    """
     ctx = reader.ctx
     years = sorted({r["year"] for r in out.records}) or ([ctx.year] if ctx.year else [])
-    for column in sorted(layout.score_columns):
-        texts = layout.column_texts.get(column) or [layout.score_columns[column]]
-        for year in years:
-            meaning = resolve_column(texts, ctx.catalog, ctx.index, year)
-            if meaning.close and meaning.code:
-                reader.problem("header_close_match", None, column, meaning.text, year=year, component=meaning.code,
-                               name=ctx.catalog.component_label(meaning.code, "vi", short=False), severity=WARNING)
-                break
+    for year in years:
+        meanings = {c: resolve_column(layout.column_texts.get(c) or [layout.score_columns[c]], ctx.catalog,
+                                      ctx.index, year) for c in sorted(layout.score_columns)}
+        exact = {m.code for m in meanings.values() if m.code and not m.close}
+        for column, meaning in meanings.items():
+            if not (meaning.close and meaning.code) or (column, "close") in reader.reported_columns:
+                continue
+            reader.reported_columns.add((column, "close"))
+            if meaning.code in exact:
+                layout.set_aside[column] = "indicator"
+                out.records = [r for r in out.records if r["_col"] != column]
+                continue
+            reader.problem("header_close_match", None, column, meaning.text, year=year, component=meaning.code,
+                           name=ctx.catalog.component_label(meaning.code, "vi", short=False), severity=WARNING)
 
 
 def alternative_totals(ctx: Context, out: Extraction) -> None:

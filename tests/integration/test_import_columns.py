@@ -228,3 +228,12 @@ def test_bounds_under_a_merged_ci_label_after_a_rank(tmp_path):
     result = _ok(path)
     total = result.load.frame.query("component == 'PAPI:TOTAL'").set_index("unit_code")
     assert total.loc["48", ["ci_low", "ci_high", "rank"]].tolist() == [pytest.approx(41.2), pytest.approx(42.9), 8]
+
+
+def test_indicator_repeating_a_sub_dimension_name_is_not_a_duplicate(tmp_path):
+    header = ["Tỉnh", "Tiếp cận thông tin", "Tiếp cận thông tin về kế hoạch của xã", "Tổng điểm PAPI"]
+    rows = [[n, round(1.5 + 0.01 * i, 3), round(0.4 + 0.01 * i, 3), round(40 + i, 3)] for i, n in enumerate(NAMES)]
+    path = write_bytes(tmp_path / "papi_2022.csv", csv_text(header, rows).encode("utf-8"))
+    result = _ok(path)
+    assert sorted(set(result.load.frame["component"])) == ["PAPI:D2.1", "PAPI:TOTAL"]
+    assert any(n.startswith("1 indicator-level columns") for n in _notes(result))
