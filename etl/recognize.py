@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from etl.formats import columns as column_kinds
 from etl.formats.pairs import Group, key_groups, orphan_scores
-from etl.headers import close_wording, clean, is_indicator_header, position_map, split_position, variants, years_in
+from etl.headers import clean, is_indicator_header, position_map, split_position, variants, years_in
 from etl.read import Sheet
 from etl.values import is_missing, is_number
 from provindex.catalog import Catalog, get_catalog
@@ -159,8 +159,6 @@ def _classify(text: str, catalog: Catalog) -> tuple[str, str | None]:
         # "Chỉ số thành phần 3", "CSTP3": a numbered component; "2.4: <words we do not know>" too,
         # but only weakly (it must not make a sheet of numbered indicators look like a summary)
         return "score", ("weak" if fold(parts.name) else None)
-    if close_wording(text, catalog):
-        return "score", "weak"  # a renamed or lengthened name: decided (and warned) for the edition's period
     return "unknown", None
 
 
@@ -260,6 +258,7 @@ def recognise(sheet: Sheet, catalog: Catalog) -> Layout | None:
         layout.score_columns = {}
         return layout
     column_kinds.demote_inherited(layout, lambda text: classify_header(text, catalog))
+    column_kinds.promote_close(layout, catalog)
     _find_id_columns_by_content(layout, catalog)
     layout.groups = key_groups(width, set(layout.id_columns), set(layout.score_columns), set(layout.rank_columns))
     if len(layout.groups) > 1:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.headers import clean, is_indicator_header
+from etl.headers import clean, close_wording, is_indicator_header
 from etl.values import is_missing, is_number, parse_number
 from provindex.catalog import get_catalog
 from provindex.text import fold
@@ -69,7 +69,7 @@ def phrase_role(key: str) -> str | None:
 
 def sort_columns(layout) -> None:
     """Settle every column that is not a score: bounds used, the rest set aside (see module doc)."""
-    values = {c: _numbers(layout, c) for c in range(len(layout.headers))}
+    values = _LazyNumbers(layout)
     for column, kind in list(layout.set_aside.items()):
         if kind in BOUND_ROLES:
             target = _bound_target(layout, column, kind, values)
@@ -121,6 +121,30 @@ def demote_inherited(layout, classify) -> None:
                 layout.set_aside[column] = "indicator"
             else:
                 layout.unknown_columns[column] = own  # a lone unknown under a dimension: a misspelling?
+
+
+def promote_close(layout, catalog) -> None:
+    """Unknown headers that contain a known name with words added (or most of one) are weak score columns.
+
+    Which component (if any, in the edition's period) is decided at extraction, with a warning.
+    """
+    for column, text in list(layout.unknown_columns.items()):
+        if not is_indicator_header(text) and close_wording(text, catalog):
+            del layout.unknown_columns[column]
+            layout.score_columns[column] = text
+            layout.weak_scores.add(column)
+
+
+class _LazyNumbers(dict):
+    """Column -> its numbers, read only when a rule asks (most columns of a sheet never are)."""
+
+    def __init__(self, layout):
+        super().__init__()
+        self.layout = layout
+
+    def __missing__(self, column: int) -> dict[int, float]:
+        self[column] = _numbers(self.layout, column)
+        return self[column]
 
 
 def _numbers(layout, column: int) -> dict[int, float]:
