@@ -12,8 +12,8 @@ from provindex import queries, schema
 from provindex.catalog import get_catalog
 from provindex.harmonize import to_vn34
 
-#: The score columns a reader needs (the interval bounds are not exported), the unit's name beside its code.
-EXPORT_COLUMNS = [c for c in schema.SCORE_COLUMNS if c not in ("ci_low", "ci_high")]
+#: The score columns (published confidence bounds last, empty when not published), the unit's name beside its code.
+EXPORT_COLUMNS = list(schema.SCORE_COLUMNS)
 EXPORT_COLUMNS.insert(EXPORT_COLUMNS.index("unit_code") + 1, "unit_name")
 UNIT_CHOICES = ("vn63", "vn34", "harmonized")
 
@@ -33,7 +33,7 @@ def export_frame(con: duckdb.DuckDBPyConnection, index: str | None = None, units
     index_order = {i: n for n, i in enumerate(catalog.index_codes())}
     harmonised["_index"] = harmonised["index"].map(index_order)
     harmonised = harmonised.sort_values(["_index", "year", "unit_code", "_order"])
-    return harmonised[EXPORT_COLUMNS].reset_index(drop=True)
+    return harmonised.reindex(columns=EXPORT_COLUMNS).reset_index(drop=True)  # no bounds for estimates
 
 
 def safe_text(value: str) -> str:
@@ -55,5 +55,6 @@ def write_csv(frame: pd.DataFrame, out: Path) -> int:
         for row in frame[EXPORT_COLUMNS].itertuples(index=False):
             rank = "" if row.rank is None or pd.isna(row.rank) else str(int(row.rank))
             writer.writerow([row.index, int(row.year), row.unit_set, row.unit_code, safe_text(row.unit_name or ""),
-                             row.component, format_value(row.value), rank])
+                             row.component, format_value(row.value), rank, format_value(row.ci_low),
+                             format_value(row.ci_high)])
     return len(frame)

@@ -24,9 +24,12 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 #: A leading number, optionally after a word that announces a numbered component. Applied to the
 #: lower-case text without diacritics, so "Chỉ số thành phần 3" and "CHI SO THANH PHAN 3" meet.
 _POSITION = re.compile(
-    r"^(?P<kw>sub[\s_-]*index|sub[\s_-]*dimension|dimension|chi so thanh phan|chi so tp|cstp|chi so|"
-    r"noi dung thanh phan|noi dung|linh vuc|tieu chi|thanh phan|component|field|area)?"
+    r"^(?P<kw>sub[\s_-]*index|sub[\s_-]*dimension|dimension|chi so thanh phan|chi so tp|cstp|chi so noi dung|"
+    r"chi so linh vuc|chi so|noi dung thanh phan|noi dung|truc noi dung|linh vuc|tieu chi|thanh phan|component|"
+    r"field|area|pillar|d(?=\d))?"
     r"\s*(?P<pos>\d{1,2}(?:\.\d{1,2})?)(?P<sep>\s*[:.)_\]–-]\s*|\s+|$)(?P<rest>.*)$")
+#: An indicator-level number, deeper than a sub-dimension: "1.1.1", "d1.1.1", "A2.3.4a", "q101.2.1".
+_DEEP_NUMBER = re.compile(r"^[a-z]{0,4}\s*\d{1,3}(?:[._]\d{1,3}){2,}[a-z]?(?![.\d])")
 #: Words naming an index inside a header ("PCI 2013 ranking", "Thứ hạng PCI 2009").
 _INDEX_WORDS = re.compile(r"\b(pci|papi|par index|sipas|chi so cchc)\b")
 
@@ -53,7 +56,7 @@ def split_position(text: str) -> HeaderParts:
     """'Sub-Index 3: Transparency' -> ('3', 'Transparency'); a bare '2019' or '3' is not a position."""
     plain = " ".join(strip_accents(clean(text)).lower().split())
     match = _POSITION.match(plain)
-    if not match:
+    if not match or _DEEP_NUMBER.match(plain):  # "1.1.1 …" is an indicator, not sub-dimension 1.1
         return HeaderParts(None, text)
     keyword, position, sep, rest = match.group("kw"), match.group("pos"), match.group("sep"), match.group("rest")
     if not keyword and "." not in position and (not rest or not sep.strip()):
@@ -136,6 +139,8 @@ class ColumnMeaning:
     conflict: tuple[str, str] | None = None
     #: True when the number decided and the words after it name nothing we know (a new wording)
     unverified: bool = False
+    #: True when only close wording decided (a renamed or lengthened header): reported as a warning
+    close: bool = False
 
 
 def name_candidates(text: str, catalog: Catalog, index: str | None, year: int | None) -> list[str]:
@@ -174,9 +179,82 @@ def resolve_column(texts: list[str], catalog: Catalog, index: str | None, year: 
                 return ColumnMeaning(code, text, (code,), conflict=(label, codes[0]))
         unverified = not by_name and bool(fold(split_position(text).name))
         return ColumnMeaning(code, text, (code,), unverified=unverified)
+    return _by_name(texts, by_name, catalog, index, year)
+
+
+def _by_name(texts: list[str], by_name: list[tuple[str, list[str]]], catalog: Catalog, index: str | None,
+             year: int | None) -> ColumnMeaning:
+    """A column without a usable number: the first header naming one component, else close wording."""
     unique = [(t, c) for t, c in by_name if len(c) == 1]
+    # "Điểm" under a merged "Tham gia của người dân": the group label names the component
+    specific = [(t, c) for t, c in unique if fold(t) not in generic_keys(catalog)]
+    if specific:
+        return ColumnMeaning(specific[0][1][0], specific[0][0], tuple(specific[0][1]))
     if unique:
         return ColumnMeaning(unique[0][1][0], unique[0][0], tuple(unique[0][1]))
     if by_name:
         return ColumnMeaning(None, by_name[0][0], tuple(by_name[0][1]))
+    for text in texts:
+        codes = close_wording(text, catalog, index, year)
+        if len(codes) == 1:
+            return ColumnMeaning(codes[0], text, tuple(codes), close=True)
     return ColumnMeaning(None, texts[0] if texts else "")
+
+
+@lru_cache(maxsize=4)
+def generic_keys(catalog: Catalog) -> frozenset[str]:
+    """Folded generic score headers ("Điểm", "Score", "Total": ``aliases.csv`` target ``*:TOTAL``)."""
+    aliases = catalog.aliases
+    return frozenset(fold(a) for a in aliases.loc[aliases["target"] == "*:TOTAL", "alias"])
+
+
+def is_indicator_header(text: str) -> bool:
+    """A header numbered deeper than a sub-dimension ("1.1.1", "d1.1.1 Biết tên trưởng thôn")."""
+    return bool(_DEEP_NUMBER.match(strip_accents(clean(text)).lower()))
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"[^\w]+", " ", text).split())
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """``shorter`` appears in ``longer`` as consecutive words."""
+    size = len(shorter)
+    return any(longer[i:i + size] == shorter for i in range(len(longer) - size + 1))
+
+
+@lru_cache(maxsize=4)
+def _name_tokens(catalog: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Known component spellings of at least two words, with their words."""
+    pairs = ((name, _tokens(name)) for name in catalog.component_resolver.keys)
+    return tuple((name, words) for name, words in pairs if len(words) >= 2)
+
+
+@lru_cache(maxsize=20000)
+def close_wording(text: str, catalog: Catalog, index: str | None = None, year: int | None = None) -> list[str]:
+    """Components whose known name a header contains with words added, or shortens by a few words.
+
+    "Quản trị điện tử và chính quyền số" contains "Quản trị điện tử"; "Thủ tục hành chính" is most
+    of "Thủ tục hành chính công". Names of at least two words only, and the shorter text must keep
+    at least 60% of the longer one's words; a misspelt word ("Tính minh bạc") never matches.
+    Narrowed to ``index`` and to components valid in ``year`` when given.
+    """
+    resolver = catalog.component_resolver
+    found: set[str] = set()
+    for key, _ in variants(text):
+        header = _tokens(key)
+        if len(header) < 2:
+            continue
+        present = set(header)
+        for name, words in _name_tokens(catalog):
+            if words == header or present.isdisjoint(words):
+                continue
+            longer, shorter = (header, words) if len(header) > len(words) else (words, header)
+            if len(shorter) >= 0.6 * len(longer) and _contains(longer, shorter) or \
+                    (shorter is words and _contains(longer, shorter)):
+                found |= set(resolver.candidates(name, index, year))
+        if found:
+            break
+    if year is not None:
+        found = {c for c in found if catalog.component_valid_in(c, year)}
+    return sorted(found)

@@ -14,10 +14,10 @@ import pandas as pd
 from etl import load as loader
 from etl import mappings, mappings_bounds
 from etl.problems import ERROR, WARNING, Problem
-from etl.formats import sheets
+from etl.formats import sheets, transposed
 from etl.read import ReadFailed, read_source
-from etl.recognize import Layout, detect_index, index_from_text, recognise, years_in_text
-from etl.rows import Context, Extraction, Record, extraction_notes
+from etl.recognize import Layout, detect_index, index_from_text, years_in_text
+from etl.rows import Context, Extraction, Record, column_label, column_letter, extraction_notes
 from etl.validate import extract
 from etl.weights import derive_for_frame
 from provindex import config
@@ -85,8 +85,8 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
         return FileResult(name, [failed.problem])
     file_years = years_in_text(name)
     mapset = mappings.MappingSet(options.mappings, options.remembered or [])
-    candidates = [sheets.candidate(layout) for layout in (recognise(s, catalog, mapset) for s in source.sheets)
-                  if layout]
+    layouts = (transposed.recognise_sheet(s, catalog, mapset) for s in source.sheets)
+    candidates = [sheets.candidate(layout) for layout in layouts if layout]
     choice = sheets.choose(candidates, file_years, options.year)
     if not choice.chosen:
         rule = "no_rows" if all(len(s.rows) <= 1 for s in source.sheets) else "no_header"
@@ -144,6 +144,11 @@ def _extract_chosen(choice: sheets.Choice, index: str | None, file_years: list[i
     _note_skipped(extractions, result)
     for cand in choice.chosen:
         _note_trailer(cand.layout, result, name)
+    for cand in choice.chosen[:1]:  # a multi-year workbook repeats the same columns in every sheet
+        _note_columns(cand.layout, result)
+    for cand in choice.chosen:
+        if cand.layout.sheet.info.get("transposed"):
+            result.notes.append(("etl.sheet_transposed", {"sheet": cand.name}))
     return extractions
 
 
@@ -246,6 +251,37 @@ def _note_trailer(layout: Layout, result: FileResult, name: str) -> None:
     if rows:
         result.problems.append(Problem("rows_below_table", name, layout.sheet.name, rows[0], severity=WARNING,
                                        params={"rows": _row_ranges(rows)}))
+
+
+def _note_columns(layout: Layout, result: FileResult) -> None:
+    """Say which non-score columns were used (bounds) or set aside, one note per kind; indicators counted once."""
+    if layout.kind == "long":
+        return
+    kinds: dict[str, list[int]] = {}
+    for column, kind in sorted(layout.set_aside.items()):
+        kinds.setdefault(kind, []).append(column)
+    indicators = kinds.pop("indicator", [])
+    for kind, found in kinds.items():
+        result.notes.append((f"etl.set_aside_{kind}", {"columns": ", ".join(column_label(layout, c) for c in found)}))
+    if indicators:
+        letters = [column_letter(c) for c in indicators]
+        span = ", ".join(f"{a}–{b}" if a != b else a for a, b in _column_runs(indicators, letters))
+        result.notes.append(("etl.indicators_set_aside", {"count": len(indicators), "columns": span}))
+    if layout.bounds:
+        used = [f"{column_label(layout, c)} → {kind} {column_letter(score)}"
+                for c, (score, kind) in sorted(layout.bounds.items())]
+        result.notes.append(("etl.bounds_used", {"columns": "; ".join(used)}))
+
+
+def _column_runs(columns: list[int], letters: list[str]) -> list[tuple[str, str]]:
+    """Adjacent columns as (first letter, last letter) spans."""
+    spans: list[tuple[str, str]] = []
+    for position, column in enumerate(columns):
+        if position and column == columns[position - 1] + 1:
+            spans[-1] = (spans[-1][0], letters[position])
+        else:
+            spans.append((letters[position], letters[position]))
+    return spans
 
 
 def _row_ranges(rows: list[int]) -> str:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl import aggregates
+from etl.formats import columns as column_kinds
 from etl.formats.pairs import Group, key_groups, orphan_scores
-from etl.headers import clean, position_map, split_position, variants, years_in
+from etl.headers import clean, is_indicator_header, position_map, split_position, variants, years_in
 from etl.read import Sheet
 from etl.values import is_missing, is_number
 from provindex.catalog import Catalog, get_catalog
@@ -34,14 +35,8 @@ ID_ROLES = ("unit", "unit_code")
 def role_keys() -> dict[str, str]:
     """Folded header spelling -> structural role (unit, year, rank, ...)."""
     frame = get_catalog().column_roles
-    return {fold(a): r for r, a in zip(frame["role"], frame["alias"]) if r != "aggregate"}
-
-
-@lru_cache(maxsize=1)
-def aggregate_keys() -> frozenset[str]:
-    """Folded labels of national/summary rows ("Cả nước", "Trung vị", ...) that are not units."""
-    frame = get_catalog().column_roles
-    return frozenset(fold(a) for r, a in zip(frame["role"], frame["alias"]) if r == "aggregate")
+    return {fold(a): r for r, a in zip(frame["role"], frame["alias"])
+            if r != "aggregate" and r not in column_kinds.PHRASE_ROLES}
 
 
 def index_keys(catalog: Catalog) -> dict[str, str]:
@@ -98,6 +93,10 @@ class Layout:
     band_texts: list[str] = field(default_factory=list)
     header_keys: frozenset[str] = frozenset()  # folded header texts, to spot a repeated header
     weak_scores: set[int] = field(default_factory=set)  # score columns known only by their number
+    #: columns that are not scores, set aside with a note: column -> kind (identifier, rank, count, indicator…)
+    set_aside: dict[int, str] = field(default_factory=dict)
+    #: published confidence bounds: column -> (score column, "ci_low" | "ci_high")
+    bounds: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[tuple[int, list]]:
@@ -137,13 +136,21 @@ def classify_header(text: str, catalog: Catalog) -> tuple[str, str | None]:
 def _classify(text: str, catalog: Catalog) -> tuple[str, str | None]:
     roles = role_keys()
     resolver = catalog.component_resolver
-    for key, index_removed in variants(text):
+    keys = variants(text)
+    for key, index_removed in keys:
         role = roles.get(key)
         # "Mã PCI" must not become "Mã" (a GSO code): identifiers never come from a stripped variant
         if role and not (index_removed and role in ID_ROLES):
             return "role", role
+    # then words inside the header: "PAPI 2023 (95% CI lower)", "Xếp hạng Tính minh bạch", "Số người trả lời"
+    phrase = column_kinds.phrase_role(keys[0][0]) if keys else None
+    if phrase:
+        return "role", phrase
+    for key, _ in keys:
         if resolver.candidates(key):
             return "score", None
+    if is_indicator_header(text):
+        return "unknown", None  # indicator level: set aside with the other indicators, never a score
     parts = split_position(text)
     if parts.position and position_map(catalog).known(parts.position):
         # "Chỉ số thành phần 3", "CSTP3": a numbered component; "2.4: <words we do not know>" too,
@@ -247,11 +254,14 @@ def recognise(sheet: Sheet, catalog: Catalog, mappings=None) -> Layout | None:
         layout.kind = "long"
         layout.score_columns = {}
         return layout
+    column_kinds.demote_inherited(layout, lambda text: classify_header(text, catalog))
+    column_kinds.promote_close(layout, catalog)
     _find_id_columns_by_content(layout, catalog)
     layout.groups = key_groups(width, set(layout.id_columns), set(layout.score_columns), set(layout.rank_columns))
     if len(layout.groups) > 1:
         layout.kind = "pairs"
     layout.end_data = _table_end(layout)
+    column_kinds.sort_columns(layout)
     return layout
 
 
@@ -272,6 +282,8 @@ def _classify_column(layout: Layout, column: int, catalog: Catalog) -> None:
                 layout.id_columns[column] = role
             elif role == "rank":
                 layout.rank_columns.append(column)
+            elif role in column_kinds.ROLE_KINDS:
+                layout.set_aside[column] = column_kinds.ROLE_KINDS[role]
             return
         if kind == "score" and role == "weak":
             weak = weak or text

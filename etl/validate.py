@@ -11,6 +11,8 @@ from __future__ import annotations
 from etl.encoding import has_control_chars, mojibake_repair
 from etl.extract_long import extract_long
 from etl.extract_wide import extract_wide
+from etl.formats.columns import bound_value
+from etl.headers import resolve_column
 from etl.problems import ERROR, WARNING, Problem
 from etl.recognize import Layout
 from etl.rows import MAX_PROBLEMS, Context, Extraction, RowReader
@@ -32,6 +34,9 @@ def extract(layout: Layout, ctx: Context) -> Extraction:
         extract_long(layout, ctx, reader, out)
     else:
         extract_wide(layout, ctx, reader, out)
+        attach_bounds(layout, reader, out)
+        warn_close_wording(layout, reader, out)
+        alternative_totals(ctx, out)
     if not out.records and not any(p.severity == ERROR for p in out.problems):
         reader.problem("no_rows", row=layout.header_row_number)
     check_duplicates(out, ctx)
@@ -60,6 +65,64 @@ def check_text(layout: Layout, reader: RowReader) -> None:
             found += 1
             if found >= MAX_TEXT_PROBLEMS:
                 return
+
+
+def attach_bounds(layout: Layout, reader: RowReader, out: Extraction) -> None:
+    """Published confidence bounds become ``ci_low``/``ci_high`` of their score (only where they hold it)."""
+    if not layout.bounds:
+        return
+    cells_of = dict(layout.data_rows)
+    by_score: dict[int, list[tuple[int, str]]] = {}
+    for column, (score, kind) in layout.bounds.items():
+        by_score.setdefault(score, []).append((column, kind))
+    for record in out.records:
+        for column, kind in by_score.get(record["_col"], ()):
+            value = bound_value(cells_of.get(record["_row"], []), column)
+            if value is None:
+                continue
+            if (kind == "ci_low" and value > record["value"]) or (kind == "ci_high" and value < record["value"]):
+                reader.problem("bound_outside", record["_row"], column, format_number(value, "vi", 3),
+                               score=format_number(record["value"], "vi", 3), component=record["component"],
+                               severity=WARNING)
+                continue
+            record[kind] = value
+
+
+def warn_close_wording(layout: Layout, reader: RowReader, out: Extraction) -> None:
+    """A score column matched only by close wording (a renamed header) is a warning naming the component.
+
+    When another column names that component exactly, the close one is an indicator whose label
+    repeats a sub-dimension's words ("Tiếp cận thông tin về ngân sách"): set aside with the indicators.
+    """
+    ctx = reader.ctx
+    years = sorted({r["year"] for r in out.records}) or ([ctx.year] if ctx.year else [])
+    for year in years:
+        meanings = {c: resolve_column(layout.column_texts.get(c) or [layout.score_columns[c]], ctx.catalog,
+                                      ctx.index, year) for c in sorted(layout.score_columns)}
+        exact = {m.code for m in meanings.values() if m.code and not m.close}
+        for column, meaning in meanings.items():
+            if not (meaning.close and meaning.code) or (column, "close") in reader.reported_columns:
+                continue
+            reader.reported_columns.add((column, "close"))
+            if meaning.code in exact:
+                layout.set_aside[column] = "indicator"
+                out.records = [r for r in out.records if r["_col"] != column]
+                continue
+            reader.problem("header_close_match", None, column, meaning.text, year=year, component=meaning.code,
+                           name=ctx.catalog.component_label(meaning.code, "vi", short=False), severity=WARNING)
+
+
+def alternative_totals(ctx: Context, out: Extraction) -> None:
+    """A composite published outside its period (an "unweighted PCI" of 2020) is an alternative total: set aside.
+
+    Only top-level components: a sub-index out of its period still means the file is misread.
+    """
+    for position, problem in enumerate(out.problems):
+        if problem.rule == "component_not_in_year" and problem.severity == ERROR:
+            spec = ctx.catalog.component(problem.params["component"])
+            if int(spec["level"]) == 0:
+                out.problems[position] = Problem("alternative_total", problem.file, problem.sheet, problem.row,
+                                                 problem.column, problem.value, problem.params, WARNING)
 
 
 def check_duplicates(out: Extraction, ctx: Context) -> None:

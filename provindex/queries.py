@@ -58,7 +58,8 @@ def export_rows(con: duckdb.DuckDBPyConnection, index: str | None = None,
                 unit_set: str | None = None) -> pd.DataFrame:
     """Current scores in the export layout (unit names in Vietnamese), catalogue order."""
     return con.execute("""
-        SELECT s."index", s.year, s.unit_set, s.unit_code, u.name_vi AS unit_name, s.component, s.value, s.rank
+        SELECT s."index", s.year, s.unit_set, s.unit_code, u.name_vi AS unit_name, s.component, s.value, s.rank,
+               s.ci_low, s.ci_high
         FROM score_current s
         LEFT JOIN unit u ON u.unit_set = s.unit_set AND u.code = s.unit_code
         LEFT JOIN component c ON c.code = s.component

@@ -159,7 +159,7 @@ TABLES: tuple[Table, ...] = (
     Table("column_role", "Header spellings of structural columns (unit, year, rank ...) and labels of national rows.",
           (_c("role", "VARCHAR", "what a column with this header holds; aggregate = a national/summary row label",
               False, allowed=("unit", "unit_code", "year", "index", "component", "value", "rank", "unit_set",
-                              "ci_low", "ci_high", "ignore", "aggregate")),
+                              "ci_low", "ci_high", "ignore", "aggregate", "identifier", "respondents", "rank_other")),
            _c("alias", "VARCHAR", "the spelling", False)),
           (), "column_roles.csv"),
     Table("component_position", "Numbered headers per index and period ('Chỉ số 3' in PCI 2006-08 -> a component).",
