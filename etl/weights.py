@@ -19,6 +19,8 @@ WEIGHT_STEP = 0.005
 SOURCE = "derived from the published workbook"
 #: More provinces than weights are needed for a determined fit; this many more make it trustworthy.
 MIN_SPARE_UNITS = 5
+#: Fewer provinces than this are a sample, not an edition (PCI's smallest published table is its top 30).
+MIN_UNITS = 12
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,11 @@ def derive_weights(frame: pd.DataFrame, parent: str, children: list[str], year: 
     if parent not in wide.columns or len(present) < 2:
         return None
     wide = wide[[parent, *present]].dropna()
-    if len(wide) < len(present) + MIN_SPARE_UNITS:
+    if len(wide) < max(MIN_UNITS, len(present) + MIN_SPARE_UNITS):
         return None
     X, y = wide[present].to_numpy(dtype=float), wide[parent].to_numpy(dtype=float)
+    if np.linalg.matrix_rank(X) < len(present):
+        return None  # components that move together admit many weightings: none of them is "the" weights
     coefficients, *_ = np.linalg.lstsq(X, y, rcond=None)
     if (coefficients <= 0).any():
         return None

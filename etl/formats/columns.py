@@ -106,8 +106,8 @@ def demote_inherited(layout, classify) -> None:
     demoted: dict[str, list[tuple[int, str]]] = {}
     for column, decisive in list(layout.score_columns.items()):
         own = layout.headers[column] if column < len(layout.headers) else ""
-        if not own or classify(own)[0] != "unknown":
-            continue
+        if not own or column in layout.mapped or classify(own)[0] != "unknown":
+            continue  # the analyst's --map decides a mapped column, whatever its own header says
         written = any(column < len(layout.sheet.rows[p][1]) and layout.sheet.rows[p][1][column] is not None
                       and clean(layout.sheet.rows[p][1][column]) == decisive for p in above)
         if is_indicator_header(own) or not written:
