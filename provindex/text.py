@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 #: Administrative prefixes/suffixes that do not distinguish units ("Tỉnh", "TP.", "City"...).
@@ -28,8 +29,12 @@ def strip_accents(value: str) -> str:
     return base.replace("đ", "d").replace("Đ", "D")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(value: str) -> str:
-    """Matching key: no diacritics, lower case, punctuation collapsed to single spaces."""
+    """Matching key: no diacritics, lower case, punctuation collapsed to single spaces.
+
+    Cached: recognising a workbook folds the same catalogue names and headers thousands of times.
+    """
     text = strip_accents(nfc(str(value))).lower()
     return _NON_ALNUM.sub(" ", text).strip()
 
