@@ -17,7 +17,7 @@ from etl.problems import ERROR, WARNING, Problem
 from etl.formats import sheets, transposed
 from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, years_in_text
-from etl.rows import Context, Extraction, Record, column_label, column_letter, extraction_notes
+from etl.rows import Context, Extraction, Record, column_label, column_letter, extraction_notes, row_ranges
 from etl.validate import extract
 from etl.weights import derive_for_frame
 from provindex import config
@@ -241,7 +241,7 @@ def _note_skipped(extractions: list[Extraction], result: FileResult) -> None:
         result.notes.append(("etl.rows_skipped", {"rows": ", ".join(f"{r} ({label})" for r, label in skipped)}))
     footnotes = sorted({row for e in extractions for row in e.footnotes})
     if footnotes:
-        result.notes.append(("etl.footnotes_skipped", {"rows": _row_ranges(footnotes)}))
+        result.notes.append(("etl.footnotes_skipped", {"rows": row_ranges(footnotes)}))
     result.notes.extend(extraction_notes(extractions))
 
 
@@ -250,7 +250,7 @@ def _note_trailer(layout: Layout, result: FileResult, name: str) -> None:
     rows = [r for r, cells in layout.trailer_rows if any(c not in (None, "") for c in cells)]
     if rows:
         result.problems.append(Problem("rows_below_table", name, layout.sheet.name, rows[0], severity=WARNING,
-                                       params={"rows": _row_ranges(rows)}))
+                                       params={"rows": row_ranges(rows)}))
 
 
 def _note_columns(layout: Layout, result: FileResult) -> None:
@@ -282,17 +282,6 @@ def _column_runs(columns: list[int], letters: list[str]) -> list[tuple[str, str]
         else:
             spans.append((letters[position], letters[position]))
     return spans
-
-
-def _row_ranges(rows: list[int]) -> str:
-    """[66, 67, 68, 70] -> '66–68, 70'."""
-    runs: list[list[int]] = []
-    for row in sorted(rows):
-        if runs and row == runs[-1][-1] + 1:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def to_frame(extraction: Extraction) -> pd.DataFrame:

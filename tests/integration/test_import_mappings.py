@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 
 import duckdb
 import pytest
@@ -28,25 +27,6 @@ ODD_HEADER = ["Tỉnh", ODD, *PCI_HEADER[2:]]
 
 def _csv(tmp_path, name, header=ODD_HEADER, rows=None):
     return write_bytes(tmp_path / name, csv_text(header, rows or pci_rows()).encode("utf-8"))
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory):
-    """A database holding one earlier load (PCI 2019), built once."""
-    folder = tmp_path_factory.mktemp("base")
-    path = folder / "base.duckdb"
-    source = _csv(folder, "pci_2019.csv", PCI_HEADER)
-    from etl.cli import main
-
-    assert main(["load", str(source), "--db", str(path)]) == 0
-    return path
-
-
-@pytest.fixture
-def db(base_db, tmp_path):
-    target = tmp_path / "db.duckdb"
-    shutil.copy(base_db, target)
-    return target
 
 
 def _remembered(db):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import zipfile
 
 import pytest
@@ -15,25 +14,6 @@ import pytest
 from helpers import cli, content_fingerprint, file_sha
 from corpus import (PCI_HEADER, csv_text, docx_like, pci_rows, png_bytes, truncated_copy, write_bytes, xlsx,
                     xlsx_bytes, zip_bomb)
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory):
-    """A database holding one earlier load (PCI 2019), built once."""
-    folder = tmp_path_factory.mktemp("base")
-    path = folder / "base.duckdb"
-    source = write_bytes(folder / "pci_2019.csv", csv_text(PCI_HEADER, pci_rows()).encode("utf-8"))
-    from etl.cli import main
-
-    assert main(["load", str(source), "--db", str(path)]) == 0
-    return path
-
-
-@pytest.fixture
-def db(base_db, tmp_path):
-    target = tmp_path / "db.duckdb"
-    shutil.copy(base_db, target)
-    return target
 
 
 def _csv(tmp_path, name, text, encoding="utf-8"):

@@ -10,7 +10,6 @@ rejection leaves the database unchanged.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -28,25 +27,6 @@ SUMMARY_LABELS = ["Cả nước", "Toàn quốc", "Trung vị cả nước", "Tr
                   "Region: Central Highlands", "Đông Nam Bộ", "Tây Bắc", "PCI median", "Trung vị PAPI 2024",
                   "TB cả nước", "Mức trung bình", "25th percentile", "Trung vị (Median)", "Tỉnh có điểm cao nhất",
                   "Trọng số (%)", "Thang điểm", "Điểm tối đa", "Observations (N)", "Số tỉnh"]
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory):
-    """A database holding one earlier load (PCI 2019), built once: rejections must leave it as it was."""
-    folder = tmp_path_factory.mktemp("rows_base")
-    path = folder / "base.duckdb"
-    source = write_bytes(folder / "pci_2019.csv", csv_text(PCI_HEADER, pci_rows()).encode("utf-8"))
-    from etl.cli import main
-
-    assert main(["load", str(source), "--db", str(path)]) == 0
-    return path
-
-
-@pytest.fixture
-def db(base_db, tmp_path):
-    target = tmp_path / "db.duckdb"
-    shutil.copy(base_db, target)
-    return target
 
 
 def load(capsys, path, db, *args):
