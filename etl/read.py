@@ -203,6 +203,20 @@ def _cell(value):
     return value
 
 
+def kept_rows(value_rows, budget: CellBudget) -> list[tuple[int, list]]:
+    """(row number, cells) of every row that holds something, cells cleaned and counted against the budget.
+
+    The one row loop of both workbook readers (calamine and openpyxl), so they keep the same rows.
+    """
+    rows = []
+    for number, values in enumerate(value_rows, start=1):
+        cells = _trim([_cell(v) for v in values])
+        if cells:
+            budget.spend(len(cells))
+            rows.append((number, cells))
+    return rows
+
+
 def read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
     """Every sheet of an .xlsx workbook (values, not formulas), within the cell budget."""
     with warnings.catch_warnings():
@@ -215,7 +229,7 @@ def _read_xlsx(path: Path, name: str, budget: CellBudget) -> list[Sheet]:
     """Calamine when it reads the workbook within the budget (fast), else openpyxl's streaming reader."""
     from etl import xlsx_fast
 
-    sheets = xlsx_fast.read_sheets(path, budget, Sheet, lambda cells: _trim([_cell(v) for v in cells]))
+    sheets = xlsx_fast.read_sheets(path, budget, Sheet, kept_rows)
     return sheets if sheets is not None else _read_xlsx_openpyxl(path, name, budget)
 
 
@@ -231,13 +245,7 @@ def _read_xlsx_openpyxl(path: Path, name: str, budget: CellBudget) -> list[Sheet
     sheets = []
     try:
         for worksheet in workbook.worksheets:
-            rows = []
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                cells = _trim([_cell(v) for v in values])
-                if cells:
-                    budget.spend(len(cells))
-                    rows.append((number, cells))
-            sheets.append(Sheet(worksheet.title, rows))
+            sheets.append(Sheet(worksheet.title, kept_rows(worksheet.iter_rows(values_only=True), budget)))
     except LimitExceeded:
         raise
     except Exception as exc:  # a truncated part shows up only while iterating

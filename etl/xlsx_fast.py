@@ -16,19 +16,19 @@ from typing import Callable
 from etl.guards import CellBudget, LimitExceeded
 
 
-def read_sheets(path: Path, budget: CellBudget, make_sheet: Callable, clean: Callable) -> list | None:
+def read_sheets(path: Path, budget: CellBudget, make_sheet: Callable, collect: Callable) -> list | None:
     """Every worksheet as ``make_sheet(name, rows)``; None when calamine cannot or should not read it.
 
     On None nothing is spent from ``budget``: the openpyxl pass that follows counts every cell itself.
     """
     spent = budget.used
-    sheets = _read(path, budget, make_sheet, clean)
+    sheets = _read(path, budget, make_sheet, collect)
     if sheets is None:
         budget.used = spent
     return sheets
 
 
-def _read(path: Path, budget: CellBudget, make_sheet: Callable, clean: Callable) -> list | None:
+def _read(path: Path, budget: CellBudget, make_sheet: Callable, collect: Callable) -> list | None:
     try:
         import python_calamine as calamine
 
@@ -36,7 +36,7 @@ def _read(path: Path, budget: CellBudget, make_sheet: Callable, clean: Callable)
         names = [m.name for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         sheets = []
         for name in names:
-            rows = _rows(workbook.get_sheet_by_name(name), budget, clean)
+            rows = _rows(workbook.get_sheet_by_name(name), budget, collect)
             if rows is None:
                 return None
             sheets.append(make_sheet(name, rows))
@@ -47,17 +47,14 @@ def _read(path: Path, budget: CellBudget, make_sheet: Callable, clean: Callable)
         return None
 
 
-def _rows(sheet, budget: CellBudget, clean: Callable) -> list | None:
-    """(row number, cells) of one sheet, or None when its used range would pass the cell budget."""
+def _rows(sheet, budget: CellBudget, collect: Callable) -> list | None:
+    """(row number, cells) of one sheet, or None when its used range would pass the cell budget.
+
+    ``collect`` is :func:`etl.read.kept_rows`, the row loop the openpyxl reader uses too.
+    """
     if sheet.height * sheet.width > budget.remaining:
         return None
-    rows = []
-    for number, values in enumerate(sheet.to_python(skip_empty_area=False), start=1):
-        cells = clean([_value(v) for v in values])
-        if cells:
-            budget.spend(len(cells))
-            rows.append((number, cells))
-    return rows
+    return collect(([_value(v) for v in values] for values in sheet.to_python(skip_empty_area=False)), budget)
 
 
 def _value(value):

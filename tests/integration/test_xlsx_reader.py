@@ -7,11 +7,7 @@ import pytest
 from corpus import xlsx
 from etl import xlsx_fast
 from etl.guards import CellBudget, LimitExceeded
-from etl.read import Sheet, _cell, _read_xlsx, _read_xlsx_openpyxl, _trim
-
-
-def _clean(cells):
-    return _trim([_cell(v) for v in cells])
+from etl.read import Sheet, _read_xlsx, _read_xlsx_openpyxl, kept_rows
 
 
 def _as_lists(sheets):
@@ -24,7 +20,7 @@ def _quiet_openpyxl(recwarn):
 
 
 def _both(path):
-    fast = xlsx_fast.read_sheets(path, CellBudget(), Sheet, _clean)
+    fast = xlsx_fast.read_sheets(path, CellBudget(), Sheet, kept_rows)
     slow = _read_xlsx_openpyxl(path, path.name, CellBudget())
     return fast, slow
 
@@ -44,7 +40,7 @@ def test_same_cells_types_and_row_numbers(tmp_path):
 def test_a_sheet_beyond_the_cell_budget_is_left_to_the_streaming_reader(tmp_path):
     path = xlsx(tmp_path / "big.xlsx", {"S": [[i, i + 0.5, "t"] for i in range(200)]})
     budget = CellBudget(limit=300)
-    assert xlsx_fast.read_sheets(path, budget, Sheet, _clean) is None
+    assert xlsx_fast.read_sheets(path, budget, Sheet, kept_rows) is None
     assert budget.used == 0  # nothing counted twice when openpyxl reads it next
     with pytest.raises(LimitExceeded):
         _read_xlsx(path, path.name, budget)
@@ -53,7 +49,7 @@ def test_a_sheet_beyond_the_cell_budget_is_left_to_the_streaming_reader(tmp_path
 def test_a_workbook_calamine_cannot_parse_falls_back(tmp_path):
     path = tmp_path / "not_really.xlsx"
     path.write_bytes(b"PK\x03\x04 not a zip")
-    assert xlsx_fast.read_sheets(path, CellBudget(), Sheet, _clean) is None
+    assert xlsx_fast.read_sheets(path, CellBudget(), Sheet, kept_rows) is None
 
 
 @pytest.mark.realdata
