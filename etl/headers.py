@@ -217,17 +217,38 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(re.sub(r"[^\w]+", " ", text).split())
 
 
-def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
-    """``shorter`` appears in ``longer`` as consecutive words."""
-    size = len(shorter)
-    return any(longer[i:i + size] == shorter for i in range(len(longer) - size + 1))
+def padded_words(words: tuple[str, ...]) -> str:
+    """Words joined and padded with spaces.
+
+    A phrase is in a header as whole consecutive words exactly when its padded string is a substring
+    of the header's, one C-level search instead of a loop over word positions.
+    """
+    return " " + " ".join(words) + " "
 
 
 @lru_cache(maxsize=4)
-def _name_tokens(catalog: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Known component spellings of at least two words, with their words."""
-    pairs = ((name, _tokens(name)) for name in catalog.component_resolver.keys)
-    return tuple((name, words) for name, words in pairs if len(words) >= 2)
+def _names_by_word(catalog: Catalog) -> dict[str, tuple[tuple[str, tuple[str, ...], str], ...]]:
+    """Known component spellings of at least two words (name, words, padded text), under each of their words.
+
+    A header can only be close to a name it shares a word with, so only those names are compared.
+    """
+    index: dict[str, list] = {}
+    for name in catalog.component_resolver.keys:
+        words = _tokens(name)
+        if len(words) >= 2:
+            for word in set(words):
+                index.setdefault(word, []).append((name, words, padded_words(words)))
+    return {word: tuple(entries) for word, entries in index.items()}
+
+
+def _names_sharing_a_word(header: tuple[str, ...], catalog: Catalog) -> list[tuple[str, tuple[str, ...], str]]:
+    """The known names that share at least one word with a header, each once, in a stable order."""
+    by_word = _names_by_word(catalog)
+    seen: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    for word in header:
+        for entry in by_word.get(word, ()):
+            seen.setdefault(entry[0], entry)
+    return list(seen.values())
 
 
 @lru_cache(maxsize=20000)
@@ -245,13 +266,15 @@ def close_wording(text: str, catalog: Catalog, index: str | None = None, year: i
         header = _tokens(key)
         if len(header) < 2:
             continue
-        present = set(header)
-        for name, words in _name_tokens(catalog):
-            if words == header or present.isdisjoint(words):
+        padded = padded_words(header)
+        for name, words, name_padded in _names_sharing_a_word(header, catalog):
+            if words == header:
                 continue
-            longer, shorter = (header, words) if len(header) > len(words) else (words, header)
-            if len(shorter) >= 0.6 * len(longer) and _contains(longer, shorter) or \
-                    (shorter is words and _contains(longer, shorter)):
+            if len(header) > len(words):  # the header adds words to a known name
+                hit = name_padded in padded
+            else:  # the header shortens a known name, keeping most of it
+                hit = len(header) >= 0.6 * len(words) and padded in name_padded
+            if hit:
                 found |= set(resolver.candidates(name, index, year))
         if found:
             break

@@ -107,12 +107,13 @@ class Catalog:
         """Index codes in display order (indices.csv is the one list: PCI, PAPI, PAR, SIPAS)."""
         return list(self.indices["index"])
 
+    @cached_property
+    def _index_rows(self) -> dict[str, dict]:
+        return {row["index"]: row for row in self.indices.to_dict("records")}
+
     def index_row(self, index: str) -> dict:
         """The catalogue row of one index (names, publisher, composite, unit); KeyError when unknown."""
-        rows = self.indices[self.indices["index"] == index]
-        if rows.empty:
-            raise KeyError(index)
-        return rows.iloc[0].to_dict()
+        return dict(self._index_rows[index])
 
     def composite(self, index: str) -> str:
         """Component code of the index's headline score (e.g. ``PCI:TOTAL``)."""
@@ -149,11 +150,17 @@ class Catalog:
         row = self.component(code)
         return localized(row, "short" if short else "name", lang) or row["name_vi"]
 
+    @cached_property
+    def _weights_by_parent(self) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = {}
+        for row in self.weights.to_dict("records"):
+            found.setdefault(row["parent"], []).append(row)
+        return found
+
     def weights_for(self, parent: str, year: int) -> dict[str, float]:
         """Known weights of the components of ``parent`` in ``year`` (empty when unknown)."""
-        frame = self.weights[self.weights["parent"] == parent]
-        frame = frame[_period_mask(frame, year)]
-        return dict(zip(frame["component"], frame["weight"].astype(float)))
+        return {row["component"]: float(row["weight"]) for row in self._weights_by_parent.get(parent, ())
+                if _in_period(year, row["first_year"], row["last_year"])}
 
     def breaks_for(self, index: str, component: str | None = None) -> pd.DataFrame:
         """Series breaks of an index (and of one component, with the index-wide ones), by year."""

@@ -22,8 +22,11 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_accents(value: str) -> str:
-    """Remove Vietnamese diacritics: 'Đà Nẵng' -> 'Da Nang'."""
+    """Remove Vietnamese diacritics: 'Đà Nẵng' -> 'Da Nang' (cached: headers and labels repeat)."""
+    if value.isascii():
+        return value
     decomposed = unicodedata.normalize("NFD", value)
     base = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return base.replace("đ", "d").replace("Đ", "D")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.headers import clean, close_wording, is_indicator_header
+from etl.headers import clean, close_wording, is_indicator_header, padded_words
 from etl.values import is_missing, is_number, parse_number
 from provindex.catalog import get_catalog
 from provindex.text import fold
@@ -50,19 +50,19 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
+def _phrases() -> tuple[tuple[str, str], ...]:
+    """Phrase-role aliases as space-padded word strings, longest first (see :func:`phrase_role`)."""
     frame = get_catalog().column_roles
     found = [(_tokens(fold(a)), r) for r, a in zip(frame["role"], frame["alias"]) if r in PHRASE_ROLES]
-    return tuple(sorted((p for p in found if p[0]), key=lambda p: -len(p[0])))
+    return tuple((padded_words(p), r) for p, r in sorted((p for p in found if p[0]), key=lambda p: -len(p[0])))
 
 
 @lru_cache(maxsize=20000)
 def phrase_role(key: str) -> str | None:
     """The phrase role a folded header contains as whole words ("papi 2023 95% ci lower" -> ci_low)."""
-    words = _tokens(key)
+    words = padded_words(_tokens(key))
     for phrase, role in _phrases():
-        size = len(phrase)
-        if any(words[i:i + size] == phrase for i in range(len(words) - size + 1)):
+        if phrase in words:
             return role
     return None
 

@@ -92,3 +92,29 @@ def test_read_only_connection_needs_an_existing_file(tmp_path):
 def test_identifiers_are_whitelisted():
     with pytest.raises(AssertionError):
         schema.quote("score; DROP TABLE score")
+
+
+def test_opening_a_current_database_writes_nothing(db_file):
+    db.connect(db_file).close()
+    before = db.data_version(db_file)
+    for _ in range(2):
+        db.connect(db_file).close()
+    assert db.data_version(db_file) == before
+
+
+def test_an_older_database_is_migrated_once(db_file):
+    con = db.connect(db_file)
+    con.execute("ALTER TABLE action DROP COLUMN date_precision")  # a file written before the column existed
+    db.set_meta(con, "schema_sha", "older")
+    con.close()
+    con = db.connect(db_file)
+    try:
+        columns = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                             "WHERE table_name = 'action' ORDER BY ordinal_position").fetchall()]
+        assert "date_precision" in columns
+        assert db.get_meta(con, "schema_sha") == db.schema_fingerprint()
+    finally:
+        con.close()
+    before = db.data_version(db_file)
+    db.connect(db_file).close()
+    assert db.data_version(db_file) == before
