@@ -124,8 +124,12 @@ def _names_unit(cell: str, catalog: Catalog) -> bool:
     return resolver.resolve(cell, "vn63") is not None or resolver.resolve(cell, "vn34") is not None
 
 
+@lru_cache(maxsize=100000)
 def classify_header(text: str, catalog: Catalog) -> tuple[str, str | None]:
-    """('role', name) for structural columns, ('score', None) for component headers, ('unknown', None)."""
+    """('role', name) for structural columns, ('score', None) for component headers, ('unknown', None).
+
+    Cached on the raw cell: the same province names and headers recur on every sheet of a workbook.
+    """
     text = clean(text)
     if not fold(text):
         return "empty", None

@@ -66,6 +66,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PROVINDEX_GEO_DIR", "path", DEFAULT_GEO_DIR, "data/geo",
             "Thư mục GeoJSON ranh giới do quản trị viên đặt (bản đồ ranh giới).",
             "Folder of the administrator's boundary GeoJSON (boundary map)."),
+    Setting("PROVINDEX_CACHE_DIR", "path", None, "~/.cache/provindex",
+            "Thư mục lưu CSDL mẫu rỗng để tạo CSDL mới nhanh (xoá được bất cứ lúc nào).",
+            "Folder holding an empty template database, so new databases are a file copy (safe to delete)."),
     Setting("PROVINDEX_DEBUG", "flag", False, "0",
             "`1`: dòng lệnh in traceback đầy đủ thay vì thông báo ngắn khi có lỗi ngoài dự kiến.",
             "`1`: the command line shows the full traceback of an unexpected error.", "developer"),
@@ -135,6 +138,15 @@ def max_file_bytes() -> int:
 def geo_dir() -> Path:
     """Where the administrator's boundary GeoJSON lives ($PROVINDEX_GEO_DIR, else data/geo)."""
     return read("PROVINDEX_GEO_DIR")
+
+
+def cache_dir() -> Path:
+    """Where cached artefacts live ($PROVINDEX_CACHE_DIR, else $XDG_CACHE_HOME/provindex or ~/.cache/provindex)."""
+    chosen = read("PROVINDEX_CACHE_DIR")
+    if chosen is not None:
+        return chosen
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "provindex"
 
 
 def shared_realdata() -> Path | None:

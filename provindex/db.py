@@ -7,6 +7,8 @@ loader can take the single-writer lock between page runs (see docs/ARCHITECTURE.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -19,6 +21,8 @@ from provindex import config, schema
 from provindex.reference import reference_csv_path, reference_digest, reference_header
 from provindex.errors import DatabaseBusy, DatabaseMissing, SchemaTooNew
 
+#: No extension is ever fetched: the app runs offline.
+_OPEN_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
 
 
@@ -31,17 +35,20 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, wait_sec
             ensure: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database; retry briefly while another process holds the lock.
 
-    Read-write connections create or upgrade the schema and refresh the reference tables
-    (``ensure``) — only when the stored schema fingerprint or reference digest differs, so opening a
-    current database writes nothing. Read-only connections require the file to exist. A database made
-    by a newer schema version is refused (:class:`SchemaTooNew`) before anything is written to it.
+    A new file starts as a copy of the cached empty database (:func:`seed_from_template`). Read-write
+    connections create or upgrade the schema and refresh the reference tables (``ensure``) only when
+    the stored schema fingerprint or reference digest differs, so opening a current database writes
+    nothing. Read-only connections require the file to exist. A database made by a newer schema
+    version is refused (:class:`SchemaTooNew`) before anything is written to it.
     """
     db_file = config.db_path(path)
     if read_only and not db_file.exists():
         raise DatabaseMissing(path=str(db_file))
     if not read_only:
         db_file.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(db_file, read_only, wait_seconds)
+    seeded = (not read_only and ensure and not db_file.exists() and not _wal(db_file).exists()
+              and seed_from_template(db_file))
+    con = _open_seeded(db_file, wait_seconds) if seeded else _open(db_file, read_only, wait_seconds)
     try:
         stored = read_meta(con)
         _refuse_newer_schema(stored, db_file)
@@ -53,14 +60,91 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, wait_sec
     return con
 
 
+def _wal(db_file: Path) -> Path:
+    return db_file.with_name(db_file.name + ".wal")
+
+
+def template_path() -> Path:
+    """The cached empty database of this DuckDB version, schema and reference data.
+
+    Any change to one of them is a new name, so a stale template is never copied.
+    """
+    key = hashlib.sha256(f"{duckdb.__version__}|{schema_fingerprint()}|{reference_digest()}".encode())
+    return config.cache_dir() / f"empty-{key.hexdigest()[:20]}.duckdb"
+
+
+def seed_from_template(db_file: Path) -> bool:
+    """Create ``db_file`` as a copy of the cached empty database, building the template first when absent.
+
+    Creating the schema and loading the reference tables costs as much as the rest of a load; a file copy
+    costs nothing. Returns False when the cache cannot be used (read-only home, a filesystem without hard
+    links): the caller then builds the file in place, as before.
+    """
+    template = template_path()
+    try:
+        if not template.exists():
+            template.parent.mkdir(parents=True, exist_ok=True)
+            _build_template(template)
+        _copy_without_clobbering(template, db_file)
+    except (OSError, duckdb.Error):
+        return False
+    return True
+
+
+def _open_seeded(db_file: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open a file just copied from the template.
+
+    A copy that does not open (a damaged template) is removed with its template, and the file is built in
+    place instead.
+    """
+    try:
+        return _open(db_file, False, wait_seconds)
+    except duckdb.Error as exc:
+        if _is_lock_error(exc):
+            raise
+        db_file.unlink(missing_ok=True)
+        template_path().unlink(missing_ok=True)
+        return _open(db_file, False, wait_seconds)
+
+
+def _build_template(template: Path) -> None:
+    """Build under a private name, then rename: a reader never sees half a template."""
+    partial = template.with_name(f"{template.stem}.{os.getpid()}.partial")
+    try:
+        con = duckdb.connect(str(partial), config=_OPEN_CONFIG)
+        try:
+            ensure_schema(con)
+        finally:
+            con.close()
+        os.replace(partial, template)
+    finally:
+        partial.unlink(missing_ok=True)
+        _wal(partial).unlink(missing_ok=True)
+
+
+def _copy_without_clobbering(template: Path, db_file: Path) -> None:
+    """Copy to a private name, then hard-link into place.
+
+    If another process created the file meanwhile, theirs is kept (the link fails) and opening finds it.
+    """
+    partial = db_file.with_name(f".{db_file.name}.{os.getpid()}.partial")
+    try:
+        shutil.copyfile(template, partial)
+        try:
+            os.link(partial, db_file)
+        except FileExistsError:
+            pass
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def _open(db_file: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retried with backoff while the lock is held, then :class:`DatabaseBusy`."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(db_file), read_only=read_only, config={"autoinstall_known_extensions": False,
-                                                                             "autoload_known_extensions": False})
+            return duckdb.connect(str(db_file), read_only=read_only, config=_OPEN_CONFIG)
         except duckdb.Error as exc:  # lock held by another process
             if not _is_lock_error(exc):
                 raise

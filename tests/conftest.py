@@ -14,6 +14,14 @@ from etl.demo import build_demo
 from provindex import config
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Templates of new databases go to a folder of this run (children started by tests inherit it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PROVINDEX_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The seeded demo database (read-only use: copy it with ``demo_copy`` before writing)."""

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from etl import load as loader
+from helpers import content_fingerprint
 from provindex import db, queries, schema
 
 
@@ -118,3 +119,50 @@ def test_an_older_database_is_migrated_once(db_file):
     before = db.data_version(db_file)
     db.connect(db_file).close()
     assert db.data_version(db_file) == before
+
+
+def test_a_new_database_is_a_copy_of_the_cached_template(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROVINDEX_CACHE_DIR", str(tmp_path / "cache"))
+    template = db.template_path()
+    assert not template.exists()
+    db.connect(tmp_path / "first.duckdb").close()
+    assert template.exists()
+    stamp = template.stat().st_mtime_ns
+    db.connect(tmp_path / "second.duckdb").close()
+    assert template.stat().st_mtime_ns == stamp  # copied, not rebuilt
+    (tmp_path / "blocked").write_text("a file where the cache folder should be")
+    monkeypatch.setenv("PROVINDEX_CACHE_DIR", str(tmp_path / "blocked" / "cache"))
+    db.connect(tmp_path / "in_place.duckdb").close()  # no usable cache: built in place
+    fingerprints = {content_fingerprint(tmp_path / f"{n}.duckdb") for n in ("first", "second", "in_place")}
+    assert len(fingerprints) == 1
+    con = db.connect(tmp_path / "second.duckdb")
+    try:
+        assert db.get_meta(con, "schema_sha") == db.schema_fingerprint()
+        assert con.execute("SELECT count(*) FROM unit").fetchone()[0] == 98
+    finally:
+        con.close()
+
+
+def test_a_damaged_template_is_dropped_and_the_database_built_in_place(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROVINDEX_CACHE_DIR", str(tmp_path / "cache"))
+    template = db.template_path()
+    template.parent.mkdir(parents=True)
+    template.write_bytes(b"not a database" * 100)
+    con = db.connect(tmp_path / "new.duckdb")
+    try:
+        assert con.execute("SELECT count(*) FROM component").fetchone()[0] > 60
+    finally:
+        con.close()
+    assert not template.exists()
+
+
+def test_an_existing_file_is_never_replaced_by_the_template(db_file):
+    con = db.connect(db_file)
+    db.set_meta(con, "dataset", "mine")
+    con.close()
+    assert db.seed_from_template(db_file) is True  # the link finds the file there and keeps it
+    con = db.connect(db_file)
+    try:
+        assert db.get_meta(con, "dataset") == "mine"
+    finally:
+        con.close()
