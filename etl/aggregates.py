@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from etl.values import is_missing
 from provindex.catalog import Catalog, get_catalog
 from provindex.text import fold
 
@@ -23,6 +24,10 @@ CONNECTORS = ("cua", "cac", "ca", "tinh", "thanh pho", "tp", "tinh thanh", "tinh
               "chi so", "co", "va", "chung", "toan bo", "so", "nam", "muc", "nhom", "tb", "dat",
               "of", "the", "all", "in", "and", "for", "province", "provinces", "city", "cities", "provincial",
               "score", "scores", "value", "values", "index", "n")
+#: Words that open a source line or a footnote ("Nguồn: VCCI, 2020", "Ghi chú: …", "Source: UNDP"). No
+#: province name begins with one, so such a row is a note wherever it stands, even when an unquoted comma
+#: has pushed a year into a score column.
+NOTE_WORDS = ("nguon", "ghi chu", "chu thich", "luu y", "chu y", "source", "sources", "note", "notes")
 _NUMBER = re.compile(r"\b\d+(?:st|nd|rd|th)?\b")  # "63 tỉnh", "Region 3", "25th percentile"
 
 
@@ -74,3 +79,16 @@ def _is_summary(text: str) -> bool:
 def is_aggregate_label(cell) -> bool:
     """A national, regional or summary row label ("Cả nước", "Trung vị cả nước", "Regional average")."""
     return isinstance(cell, str) and _is_summary(cell)
+
+
+def is_note_label(cell) -> bool:
+    """A source line or footnote label ("Nguồn: VCCI, 2020", "Ghi chú", "Notes: …")."""
+    if not isinstance(cell, str):
+        return False
+    key = fold(cell)
+    return any(key == word or key.startswith(word + " ") for word in NOTE_WORDS)
+
+
+def is_note_row(cells: list) -> bool:
+    """A row whose first filled cell opens a source line or a footnote ("Nguồn: VCCI, 2020")."""
+    return is_note_label(next((c for c in cells if not is_missing(c)), None))

@@ -6,6 +6,7 @@ against the catalogue and the schema, and a row with any problem yields no recor
 
 from __future__ import annotations
 
+from etl.aggregates import is_note_row
 from etl.recognize import Layout, header_text, index_keys
 from etl.rows import Context, Extraction, Record, RowReader, make_record
 from etl.values import is_missing, looks_like_formula, parse_rank
@@ -20,6 +21,9 @@ def extract_long(layout: Layout, ctx: Context, reader: RowReader, out: Extractio
     width = len(layout.headers)
     ids = sorted(layout.id_columns)
     for row, cells in layout.data_rows:
+        if is_note_row(cells):
+            out.footnotes.append(row)  # "Nguồn: VCCI, 2020" under the table, however its commas split it
+            continue
         if len(cells) > width and any(not is_missing(c) for c in cells[width:]):
             reader.problem("ragged_row", row, None, None, cells=len(cells), expected=width)
             continue

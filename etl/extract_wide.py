@@ -10,6 +10,7 @@ from etl.formats.pairs import Group
 from etl.headers import resolve_column
 from etl.mappings import fix_command
 from etl.problems import WARNING
+from etl.aggregates import is_note_row
 from etl.recognize import Layout, header_text, is_aggregate_label, is_repeated_header, unit_hit
 from etl.repeats import set_aside_repeats
 from etl.rows import Context, Extraction, RowReader, make_record
@@ -64,6 +65,9 @@ class _WideReader:
             return True  # printed tables repeat their header above a summary block
         if _is_summary_row(layout, cells):
             self.out.skipped_rows.append((row, _summary_label(cells)))
+            return True
+        if is_note_row(cells):
+            self.out.footnotes.append(row)  # a source line or footnote, whatever its other cells hold
             return True
         if self.reader.cut_off(row, cells):
             return True
@@ -196,7 +200,7 @@ def _last_scored_row(layout: Layout) -> int:
     last = -1
     score_columns = set(layout.score_columns)
     for row, cells in layout.data_rows:
-        if any(c < len(cells) and is_number(cells[c]) for c in score_columns):
+        if any(c < len(cells) and is_number(cells[c]) for c in score_columns) and not is_note_row(cells):
             last = row
     return last
 

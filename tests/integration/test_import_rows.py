@@ -299,3 +299,37 @@ def test_short_note_lines_are_not_cut_off(tmp_path, db, capsys):
     text = csv_text(PCI_HEADER, pci_rows()) + "Ghi chú: thang điểm 0–10\nNguồn: VCCI"  # no final line break
     result = loaded(capsys, csv_file(tmp_path, "pci_2020.csv", text), db)
     assert "bỏ qua các dòng ghi chú dưới bảng: 10–11" in notes(result)
+
+
+def test_a_source_line_split_by_an_unquoted_comma_is_a_note(tmp_path, db, capsys):
+    """ "Nguồn: VCCI, 2020" written without quotes puts 2020 in a score column: still a source line."""
+    text = csv_text(PCI_HEADER, pci_rows()) + "\nNguồn: VCCI, 2020\nGhi chú: điểm từ 1 đến 10\n"
+    result = loaded(capsys, csv_file(tmp_path, "pci_2020.csv", text), db, "--lang", "en")
+    assert "skipped note rows below the table: 11–12" in notes(result)
+    assert len(units_loaded(db, 2020)) == 4 * len(PROVINCES)
+
+
+@pytest.mark.parametrize("label", ["Source: UNDP, CECODES, VFF-CRT, RTA", "Notes: 95% CI", "Chú thích: (*) ước tính",
+                                   "Lưu ý", "NGUỒN: VCCI"])
+def test_source_and_note_rows_with_numbers_in_a_workbook(tmp_path, db, capsys, label):
+    rows = [["Chỉ số PCI 2021"], PCI_HEADER, *pci_rows(), [label, 2021, None, None, 100]]
+    result = loaded(capsys, xlsx(tmp_path / "pci_2021.xlsx", {"PCI": rows}), db, "--lang", "en")
+    assert "skipped note rows below the table" in notes(result)
+    assert len(units_loaded(db, 2021)) == 4 * len(PROVINCES)
+
+
+def test_no_province_name_opens_like_a_note():
+    from etl.aggregates import is_note_label
+
+    spellings = set(CAT.aliases[CAT.aliases["kind"] == "unit"]["alias"])
+    for row in CAT.units.to_dict("records"):
+        spellings |= {row[c] for c in ("name_vi", "full_name_vi", "name_ascii", "name_en") if row[c]}
+    assert not [s for s in spellings if is_note_label(s)]
+    assert is_note_label("Nguồn: VCCI") and not is_note_label("Nguyễn") and not is_note_label(2020)
+
+
+def test_a_source_line_under_a_long_table(tmp_path, db, capsys):
+    text = ("index,year,unit_code,component,value\nPCI,2020,48,PCI:TRANSPARENCY,7.1\nPCI,2020,01,PCI:TRANSPARENCY,6.5\n"
+            "Nguồn: VCCI, 2020\n")
+    result = loaded(capsys, csv_file(tmp_path, "long.csv", text), db, "--lang", "en")
+    assert "skipped note rows below the table: 4" in notes(result)
