@@ -14,7 +14,7 @@ from etl import load as loader
 from etl import mappings
 from etl.export import UNIT_CHOICES, export_frame, write_csv
 from etl.pipeline import LoadOptions, LoadOutcome, run_load
-from etl.problems import ERROR, errors, warnings
+from etl.problems import ERROR, condensed, errors, warnings
 from provindex import config, queries
 from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog
@@ -182,8 +182,8 @@ def print_outcome(outcome: LoadOutcome, lang: str) -> None:
         print(t("cli.rejected", lang, count=len(errors(outcome.problems))), file=sys.stderr)
         for problem in errors(outcome.problems):
             print("  " + problem.render(lang), file=sys.stderr)
-    for problem in warnings(outcome.problems):
-        print("  " + problem.render(lang))
+    for line in condensed(warnings(outcome.problems), lang):
+        print("  " + line)
     if outcome.status == "rejected":
         return
     for diff in outcome.diffs:

@@ -64,3 +64,37 @@ def errors(problems: list[Problem]) -> list[Problem]:
 def warnings(problems: list[Problem]) -> list[Problem]:
     """The problems shown but not refusing."""
     return [p for p in problems if p.severity == WARNING]
+
+
+#: Above this many warnings of one rule in one sheet, the report shows the first and counts the rest.
+SHOWN_PER_RULE = 3
+
+
+def condensed(problems: list[Problem], lang: str = "vi") -> list[str]:
+    """Rendered problems, the same rule in the same sheet folded after :data:`SHOWN_PER_RULE` into one line.
+
+    Fifty-nine rows of one composite warning are one fact about the edition, not fifty-nine; the rows
+    folded are named, and every problem stays in the JSON report.
+    """
+    groups: dict[tuple, list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.file, problem.sheet, problem.rule, problem.severity), []).append(problem)
+    lines = []
+    for group in groups.values():
+        lines += [p.render(lang) for p in group[:SHOWN_PER_RULE]]
+        rest = group[SHOWN_PER_RULE:]
+        if rest:
+            rows = [p.row for p in rest if p.row is not None]
+            lines.append(t("loc.more_of_rule", lang, count=len(rest), rows=row_ranges(rows) or "—"))
+    return lines
+
+
+def row_ranges(rows: list[int]) -> str:
+    """[66, 67, 68, 70] -> '66–68, 70'."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from etl.problems import ERROR, Problem
+from etl.problems import ERROR, Problem, row_ranges
 from etl.recognize import Layout, header_text, is_aggregate_label, unit_hit
 from etl.values import is_missing, is_number, looks_like_formula, missing_marker, parse_number, parse_year
 from provindex import schema
@@ -298,14 +298,3 @@ def extraction_notes(extractions: list[Extraction]) -> list[tuple[str, dict]]:
     if text_rows:
         notes.append(("etl.text_rows_skipped", {"rows": row_ranges(text_rows)}))
     return notes
-
-
-def row_ranges(rows: list[int]) -> str:
-    """[66, 67, 68, 70] -> '66–68, 70'."""
-    runs: list[list[int]] = []
-    for row in sorted(rows):
-        if runs and row == runs[-1][-1] + 1:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
