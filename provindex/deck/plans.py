@@ -6,12 +6,18 @@ reform slide lists the unit's actions of the period with the impact ladder's ver
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import pandas as pd
+
 from provindex import planner
 from provindex.analysis import TOP_N
+from provindex.catalog import Catalog
 from provindex.deck.data import DeckData, impact_verdict
 from provindex.deck.model import ChartSpec, Slide, TableSpec
 from provindex.deck.sections import Frame
 from provindex.i18n import localized, t
+from provindex.text import format_number, format_signed
 
 PLAN_INDICES = ("PCI", "PAPI")  # indices whose composite the planner can rebuild (weighted sum, plain sum)
 REFORM_YEARS = 4  # the period of the reform slide: this edition and the three before
@@ -25,9 +31,11 @@ def default_target(rank: int) -> tuple[str, int | None]:
     return ("rank", 3) if rank > 3 else ("rank", 1)
 
 
-def plan_sentences(base: planner.Setup, result: planner.Plan, frame: Frame) -> list[str]:
+def plan_sentences(base: planner.Setup, result: planner.Plan, lang: str) -> list[str]:
     """The plan in words: target, composite and rank before and after, the others-move-too check, caveats."""
-    lang, num = frame.lang, frame.num
+    def num(value):
+        return format_number(value, lang)
+
     lines = [t("planner.goal", lang, rank=result.target_rank, score=num(result.target_score))
              if result.target_rank else t("planner.goal_score", lang, score=num(result.target_score))]
     if not result.feasible:
@@ -40,41 +48,67 @@ def plan_sentences(base: planner.Setup, result: planner.Plan, frame: Frame) -> l
     lines.append(t("planner.outcome", lang, before=num(base.composite), after=num(result.composite),
                    rank_before=base.rank, rank_after=result.rank))
     moved = planner.under_movement(base, result)
-    lines.append(t("planner.others_move", lang, move=num(base.movement), rank=moved) if moved is not None
-                 else t("planner.others_unknown", lang))
+    lines.append(t("planner.others_move", lang, move=format_signed(base.movement, lang), rank=moved)
+                 if moved is not None else t("planner.others_unknown", lang))
     if base.weights_year:
         lines.append(t("planner.borrowed_weights", lang, year=base.year, weights_year=base.weights_year))
     return lines
 
 
-def plan_table(base: planner.Setup, result: planner.Plan, frame: Frame) -> TableSpec:
+def plan_table(base: planner.Setup, result: planner.Plan, catalog: Catalog, lang: str) -> TableSpec:
     """Per sub-index: now, the plan's value, the gain, composite points it brings and the best in the country."""
-    catalog, num = frame.catalog, frame.num
-    rows = [[catalog.component_label(p, frame.lang), num(base.values[p]), num(base.values[p] + result.gains[p]),
+    def num(value):
+        return format_number(value, lang)
+
+    rows = [[catalog.component_label(p, lang), num(base.values[p]), num(base.values[p] + result.gains[p]),
              num(result.gains[p]), num(base.coef[p] * result.gains[p]), num(base.best[p])] for p in base.parts]
-    columns = [t(f"planner.col_{c}", frame.lang) for c in ("component", "now", "plan", "gain", "points", "best")]
+    columns = [t(f"planner.col_{c}", lang) for c in ("component", "now", "plan", "gain", "points", "best")]
     return TableSpec(columns, rows)
+
+
+@dataclass
+class PlannerView:
+    """The planner page and slide: inputs, the plan, its sentences, table and chart (or why there is none)."""
+
+    base: planner.Setup | None = None
+    plan: planner.Plan | None = None
+    sentences: list[str] = field(default_factory=list)
+    table: TableSpec | None = None
+    chart: ChartSpec | None = None
+    message: str | None = None
+
+
+def planner_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, unit_code: str, kind: str,
+                 value: float | None, lang: str) -> PlannerView:
+    """The plan for one unit, index, edition and target (``kind`` in ``planner.TARGET_KINDS``)."""
+    try:
+        base = planner.setup(scores, catalog, index, year, unit_code)
+    except planner.PlannerUnavailable as exc:
+        return PlannerView(message=t(exc.key, lang))
+    goal, goal_rank = planner.target_score(base, kind, value)
+    result = planner.plan(base, goal, goal_rank)
+    name = localized(catalog.index_row(index), "short", lang)
+    labels = [catalog.component_label(p, lang) for p in base.parts]
+    chart = ChartSpec("bar", t("planner.chart", lang, index=name), labels,
+                      [(t("planner.col_gain", lang), [round(result.gains[p], 4) for p in base.parts])],
+                      t("chart.unit_points", lang), key=f"plan_{index}")
+    return PlannerView(base, result, plan_sentences(base, result, lang), plan_table(base, result, catalog, lang),
+                       chart)
 
 
 def target_slide(frame: Frame) -> Slide | None:
     """What it would take to reach the next target in the first index the planner can rebuild."""
     for index in PLAN_INDICES:
         try:
-            base = planner.setup(frame.scores, frame.catalog, index, frame.year, frame.unit_code)
+            rank = planner.setup(frame.scores, frame.catalog, index, frame.year, frame.unit_code).rank
         except planner.PlannerUnavailable:
             continue
-        kind, value = default_target(base.rank)
-        goal, goal_rank = planner.target_score(base, kind, value)
-        result = planner.plan(base, goal, goal_rank)
-        name = frame.index_name(index)
-        labels = [frame.catalog.component_label(p, frame.lang) for p in base.parts]
-        chart = ChartSpec("bar", t("planner.chart", frame.lang, index=name), labels,
-                          [(t("planner.col_gain", frame.lang), [round(result.gains[p], 4) for p in base.parts])],
-                          t("chart.unit_points", frame.lang), key=f"plan_{index}")
-        bullets = plan_sentences(base, result, frame)
-        notes = bullets + [t("planner.method_note", frame.lang), frame.source(index, str(frame.year))]
-        return Slide(f"plan_{index}", t("planner.slide_title", frame.lang, index=name, year=frame.year),
-                     bullets=bullets, charts=[chart], table=plan_table(base, result, frame), notes=notes)
+        view = planner_view(frame.scores, frame.catalog, index, frame.year, frame.unit_code, *default_target(rank),
+                            frame.lang)
+        notes = view.sentences + [t("planner.method_note", frame.lang), frame.source(index, str(frame.year))]
+        return Slide(f"plan_{index}", t("planner.slide_title", frame.lang, index=frame.index_name(index),
+                                        year=frame.year),
+                     bullets=view.sentences, charts=[view.chart], table=view.table, notes=notes)
     return None
 
 
