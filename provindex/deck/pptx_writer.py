@@ -26,7 +26,7 @@ from provindex.deck.model import ChartSpec, DeckError, Slide, Story, TableSpec
 from provindex.i18n import t
 
 FONT = "Arial"
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in: PowerPoint's own 16:9
 MARGIN = Inches(0.5)
 TOP = Inches(1.45)
 BOTTOM = Inches(7.0)
