@@ -6,7 +6,7 @@ the impact package through :func:`impact_verdict`, the one place that knows its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +23,7 @@ class DeckData:
     meta: dict
     actions: pd.DataFrame
     targets: pd.DataFrame
+    results: dict = field(default_factory=dict)  # impact results by (action type, outcome), shared by languages
 
     @property
     def is_demo(self) -> bool:
@@ -58,10 +59,15 @@ def impact_verdict(data: DeckData, action_type: str, outcome: str, lang: str) ->
     from provindex import impact
     from provindex.impact.view import ImpactChoice
 
-    request = ImpactChoice(action_type, outcome, "cs", 0).request(unit_code="")
-    try:
-        result = impact.estimate(data.scores, data.actions, targets=data.targets, **request)
-    except (impact.ImpactError, ValueError):
+    key = (action_type, outcome)
+    if key not in data.results:
+        request = ImpactChoice(action_type, outcome, "cs", 0).request(unit_code="")
+        try:
+            data.results[key] = impact.estimate(data.scores, data.actions, targets=data.targets, **request)
+        except (impact.ImpactError, ValueError):
+            data.results[key] = None
+    result = data.results[key]
+    if result is None:
         return None
     notes = result.warning_texts(lang)
     return Verdict(result.verdict, result.sentence(lang), notes[0] if notes else None)

@@ -85,8 +85,9 @@ def _sliders(view: PlannerView, ctx: PageContext) -> None:
                 st.caption(t("planner.ui.at_best", lang, component=label, value=format_number(base.values[part], lang)))
                 continue
             planned = math.ceil((base.values[part] + plan.gains[part]) * 100 - 1e-6) / 100
-            values[part] = st.slider(label, min_value=low, max_value=top, value=min(top, planned),
-                                     step=0.01, key=f"slider_{stamp}_{part}")
+            chosen = st.slider(label, min_value=low, max_value=top, value=min(top, planned), step=0.01,
+                               key=f"slider_{stamp}_{part}")
+            values[part] = base.values[part] if chosen <= low else chosen  # the slider's floor is the rounded now
     score, rank = planner.evaluate_values(base, values)
     first, second, third = st.columns(3)
     first.metric(t("planner.ui.composite", lang), format_number(score, lang),
