@@ -41,5 +41,7 @@ def figure(spec: ChartSpec, lang: str, height: int = 560, font_size: int = PRESE
     if spec.kind == "radar":
         fig.update_layout(polar={"radialaxis": {"range": [0, 100]}})
     else:
-        fig.update_yaxes(title_text=html.escape(spec.y_title), tickformat=f",.{min(spec.decimals, 1)}f")
+        fig.update_yaxes(title_text=html.escape(spec.y_title), tickformat=f",.{min(spec.decimals, 1)}f",
+                         title_standoff=12)
+        fig.update_layout(margin={"l": 100})
     return fig

@@ -32,8 +32,8 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
 .block-container {max-width: 100% !important; padding: 1.2rem 2.5rem 1rem 2.5rem !important;}
-.block-container h1 {font-size: 2.6rem !important;}
-.block-container p, .block-container li, .block-container td, .block-container th {font-size: 1.45rem !important;}
+.block-container h1 {font-size: 2.4rem !important;}
+.block-container p, .block-container li, .block-container td, .block-container th {font-size: 1.3rem !important;}
 </style>"""
 
 
@@ -139,7 +139,7 @@ def render_slide(slide: Slide, lang: str) -> None:
         for column, (kind, item) in zip(columns, visuals):
             with column:
                 if kind == "chart":
-                    st.plotly_chart(figures.figure(item, lang, height=480), key=f"present_{item.key}",
+                    st.plotly_chart(figures.figure(item, lang, height=480), key=f"present_{item.key}", theme=None,
                                     config={"displaylogo": False, "displayModeBar": False})
                 else:
                     st.table(_table_frame(item).set_index(item.columns[0]))
@@ -159,9 +159,9 @@ def render_presentation(story: Story, lang: str) -> None:
     back, counter, forward = st.columns([1, 4, 1])
     with back:
         st.button(t("present.previous", lang), key="present_prev", shortcut="Left", on_click=_step, args=(-1, total),
-                  disabled=number == 1, icon=":material/arrow_back:")
+                  disabled=number == 1)
     with counter:
         st.caption(t("present.counter", lang, n=number, total=total))
     with forward:
         st.button(t("present.next", lang), key="present_next", shortcut="Right", on_click=_step, args=(1, total),
-                  disabled=number == total, icon=":material/arrow_forward:")
+                  disabled=number == total)
