@@ -55,13 +55,15 @@ def plan_sentences(base: planner.Setup, result: planner.Plan, lang: str) -> list
     return lines
 
 
-def plan_table(base: planner.Setup, result: planner.Plan, catalog: Catalog, lang: str) -> TableSpec:
-    """Per sub-index: now, the plan's value, the gain, composite points it brings and the best in the country."""
+def plan_table(base: planner.Setup, result: planner.Plan, catalog: Catalog, lang: str,
+               parts: list[str] | None = None) -> TableSpec:
+    """Per sub-index (all, or ``parts``): now, the plan, the gain, the composite points it brings, the best."""
     def num(value):
         return format_number(value, lang)
 
     rows = [[catalog.component_label(p, lang), num(base.values[p]), num(base.values[p] + result.gains[p]),
-             num(result.gains[p]), num(base.coef[p] * result.gains[p]), num(base.best[p])] for p in base.parts]
+             num(result.gains[p]), num(base.coef[p] * result.gains[p]), num(base.best[p])]
+            for p in (base.parts if parts is None else parts)]
     columns = [t(f"planner.col_{c}", lang) for c in ("component", "now", "plan", "gain", "points", "best")]
     return TableSpec(columns, rows)
 
@@ -106,9 +108,12 @@ def target_slide(frame: Frame) -> Slide | None:
         view = planner_view(frame.scores, frame.catalog, index, frame.year, frame.unit_code, *default_target(rank),
                             frame.lang)
         notes = view.sentences + [t("planner.method_note", frame.lang), frame.source(index, str(frame.year))]
+        notes += [" · ".join(row) for row in view.table.rows]  # every sub-index in the notes, moved ones on the slide
+        moved = plan_table(view.base, view.plan, frame.catalog, frame.lang, view.plan.order) if view.plan.order \
+            else None
         return Slide(f"plan_{index}", t("planner.slide_title", frame.lang, index=frame.index_name(index),
                                         year=frame.year),
-                     bullets=view.sentences, charts=[view.chart], table=view.table, notes=notes)
+                     bullets=view.sentences, charts=[view.chart], table=moved, notes=notes)
     return None
 
 

@@ -138,6 +138,9 @@ def _table(slide, box: Box, spec: TableSpec, styled: bool) -> None:
     height = min(box.height, Inches(0.4) * rows)
     table = slide.shapes.add_table(rows, len(spec.columns), box.left, box.top, box.width, height).table
     size = 12 if rows <= 10 else 10
+    weights = [max([len(spec.columns[j])] + [len(r[j]) for r in spec.rows]) ** 0.5 for j in range(len(spec.columns))]
+    for j, weight in enumerate(weights):  # wider columns for longer text, so rows wrap less
+        table.columns[j].width = int(box.width * weight / sum(weights))
     for j, name in enumerate(spec.columns):
         table.cell(0, j).text = name
         _style_runs(table.cell(0, j).text_frame, size, styled, bold=True)

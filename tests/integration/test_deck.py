@@ -192,7 +192,7 @@ def test_libreoffice_renders_every_slide(decks, case, tmp_path):
     assert f"Pages:           {len(story.slides)}" in info
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert story.unit_name in text  # Vietnamese glyphs survive into the rendered pages
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run(["pdftoppm", "-png", "-r", "96", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(story.slides)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
