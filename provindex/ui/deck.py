@@ -161,7 +161,8 @@ def render_presentation(story: Story, lang: str) -> None:
         st.button(t("present.previous", lang), key="present_prev", shortcut="Left", on_click=_step, args=(-1, total),
                   disabled=number == 1)
     with counter:
-        st.caption(t("present.counter", lang, n=number, total=total))
+        st.caption(t("present.counter", lang, n=number, total=total) + f" · [{t('present.exit', lang)}]"
+                   f"(report?unit={story.unit_code}&year={story.year}&lang={lang})")
     with forward:
         st.button(t("present.next", lang), key="present_next", shortcut="Right", on_click=_step, args=(1, total),
                   disabled=number == total)
