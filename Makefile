@@ -7,7 +7,7 @@ PORT   ?= 8501
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install dev browser run demo lint test test-slow bench freeze clean
+.PHONY: install dev browser office run demo lint test test-slow bench freeze clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,18 @@ demo: install
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
+## LibreOffice Impress renders the report decks to PDF/PNG in the tests (issue 14); poppler-utils counts and
+## rasterises the pages; DejaVu/Liberation fonts carry every Vietnamese glyph. Nothing is downloaded at run time.
+office:
+	@test -x /usr/bin/soffice -a -x /usr/bin/pdftoppm || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	  $(SUDO) apt-get install -y -q libreoffice-impress poppler-utils fonts-dejavu fonts-liberation; }
+
 ## make lint: ruff (pyflakes, pycodestyle, docstrings, complexity <= 12; config in pyproject.toml)
 lint: dev
 	$(BIN)/ruff check .
 
-## make test: install test needs (Python packages, Chromium), lint, run every test (slow and bench suites excluded)
-test: dev browser lint
+## make test: install test needs (Python packages, Chromium, LibreOffice), lint, run every test (slow and bench excluded)
+test: dev browser office lint
 	PROVINDEX_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m "not slow and not bench"
 
 test-slow: dev

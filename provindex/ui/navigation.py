@@ -38,6 +38,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("compare", ":material/compare_arrows:"),
     PageSpec("map", ":material/grid_view:"),
     PageSpec("impact", ":material/science:"),
+    PageSpec("planner", ":material/flag:"),
+    PageSpec("report", ":material/slideshow:"),
+    PageSpec("present", ":material/co_present:"),
 )
 
 
