@@ -41,7 +41,7 @@ class OwnTrend(Rung):
     def sentence(self, result: ImpactResult, words: Words) -> list[str]:
         return [words.say("a_fixed", action=words.action)]
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         return Headline(t("impact.ui.descriptive_badge", lang), t("impact.ui.no_headline", lang))
 
     def figure(self, result: ImpactResult, catalog: Catalog, unit_name: str, lang: str):

@@ -39,7 +39,7 @@ class Screening(Rung):
     def sentence(self, result: ImpactResult, words: Words) -> list[str]:
         return [words.say("f_main", n=result.details.n_types, subindex=words.subindex, y0=words.y0, y1=words.y1)]
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         return Headline(t("impact.ui.screening_badge", lang), t("impact.ui.no_headline", lang))
 
     def figure(self, result: ImpactResult, catalog: Catalog, unit_name: str, lang: str):
