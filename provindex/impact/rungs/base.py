@@ -175,7 +175,7 @@ class Rung:
     def _words(self, ctx: Context, result: ImpactResult, lang: str) -> str:
         words = words_for(ctx.catalog, action_type=result.action_type, outcome=result.subindex_code, unit=ctx.unit,
                           verdict=result.verdict, editions=result.editions, lang=lang)
-        if result.verdict == "not_assessable" and self.letter != "A":
+        if result.verdict == "not_assessable":
             parts = self.unassessable_sentence(ctx, result, words)
         else:
             parts = self.sentence(result, words)

@@ -133,7 +133,7 @@ def sensitivity_parts(found: dict | None, words: Words) -> list[str]:
     """The breakdown value in one sentence (and what a value below 1 means); nothing without one."""
     if not found or not np.isfinite(found["breakdown"]):
         return []
-    value = found["breakdown"]
+    value = round(found["breakdown"], 1)  # judged as printed: "1,0 lần" must not read as below one
     parts = [words.say("d_robust", x=number(value, words.lang, 1))]
     return parts + [words.say("d_fragile")] if value < 1 else parts
 

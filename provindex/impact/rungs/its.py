@@ -39,7 +39,7 @@ class OwnTrend(Rung):
                            details=TrendDetails(g=g, confounders=recorded_confounders(ctx, g)))
 
     def sentence(self, result: ImpactResult, words: Words) -> list[str]:
-        return [words.say("a_fixed", action=words.action)]
+        return [words.say("a_fixed", action=words.action)] + words.closing(caveat=False)
 
     def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         return Headline(t("impact.ui.descriptive_badge", lang), t("impact.ui.no_headline", lang))
