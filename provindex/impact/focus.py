@@ -105,7 +105,7 @@ def action_options(catalog: Catalog, actions: pd.DataFrame, mine: list[UnitActio
 
 def outcome_options(catalog: Catalog, actions: pd.DataFrame, targets: pd.DataFrame, action_type: str,
                     lang: str) -> Options:
-    """Registered targets first (the default), then every sub-index of the estimation era, labelled exploratory."""
+    """Registered targets first (the first is the default), then the other sub-indices and composites, exploratory."""
     registered = [c for c in registered_outcomes(actions, targets, action_type) if catalog.has_component(c)]
     others = []
     for index in catalog.index_codes():
@@ -118,7 +118,9 @@ def outcome_options(catalog: Catalog, actions: pd.DataFrame, targets: pd.DataFra
         name = f"{index_label(catalog, index, lang)}: {catalog.component_label(code, lang)}"
         key = "impact.focus.outcome_registered" if code in registered else "impact.focus.outcome_exploratory"
         labels[code] = t(key, lang, name=name)
-    return Options(registered + others, labels, (registered or others)[0], tuple(registered))
+    # Without a registered target the headline score is the least arbitrary exploratory start.
+    default = registered[0] if registered else catalog.composite(catalog.index_codes()[0])
+    return Options(registered + others, labels, default, tuple(registered))
 
 
 @dataclass(frozen=True)
