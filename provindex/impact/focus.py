@@ -115,7 +115,9 @@ def outcome_options(catalog: Catalog, actions: pd.DataFrame, targets: pd.DataFra
     labels = {}
     for code in registered + others:
         index = catalog.component(code)["index"]
-        name = f"{index_label(catalog, index, lang)}: {catalog.component_label(code, lang)}"
+        composite = code == catalog.composite(index)  # "PCI: PCI" says nothing: a composite shows its full name
+        name = catalog.component_label(code, lang, short=False) if composite else \
+            f"{index_label(catalog, index, lang)}: {catalog.component_label(code, lang)}"
         key = "impact.focus.outcome_registered" if code in registered else "impact.focus.outcome_exploratory"
         labels[code] = t(key, lang, name=name)
     # Without a registered target the headline score is the least arbitrary exploratory start.

@@ -83,6 +83,7 @@ def test_unit_actions_and_the_action_picker_start_from_the_unit():
     assert none.default in none.codes and all("X chưa đăng ký" in v for v in none.labels.values())
     untargeted = focus.outcome_options(CATALOG, REGISTER, TARGETS, "LEADERSHIP_CHANGE", "vi")
     assert untargeted.default == "PCI:TOTAL" and untargeted.registered == ()  # no target: the headline score
+    assert untargeted.labels["PCI:TOTAL"] == "Chỉ số PCI (có trọng số) (thăm dò)"
 
 
 def test_requests_give_the_unit_only_to_its_own_card():
