@@ -15,6 +15,7 @@ import pandas as pd
 from provindex.catalog import Catalog
 from provindex.i18n import lang_column, localized, t
 from provindex.impact import exposure
+from provindex.impact.design import MIN_PRE_SCM
 from provindex.impact.ladder import ONE_UNIT_METHODS
 from provindex.impact.result import ImpactResult
 from provindex.impact.view import ESTIMATION_ERA_START, ImpactCard, card_view, default_action_type, reform_types
@@ -145,22 +146,40 @@ class FocusChoice:
             return None
         return self.request(self.method if self.method in ONE_UNIT_METHODS else "scm", unit_code)
 
+    def path_request(self, unit_code: str, own: ImpactResult | None) -> dict | None:
+        """Too few editions before acting for a synthetic unit: the unit's own path, described only (rung A)."""
+        if own is None or own.rung != "E" or own.verdict != "not_assessable" or "few_pre" not in own.details.reasons:
+            return None
+        return self.request("its", unit_code)
+
     def context_request(self) -> dict:
         """The cross-unit card: what the same action did in the units that took it (staggered DiD by default)."""
         return self.request(self.method if self.method not in ONE_UNIT_METHODS else "cs", None)
 
 
 def focus_cards(own: ImpactResult | None, context: ImpactResult | None, *, action: UnitAction | None,
-                exploratory: bool, catalog: Catalog, unit_code: str, unit_name: str, lang: str) -> list[ImpactCard]:
-    """The unit's own card first (when it took the action), then the other units' average, each saying whose."""
+                exploratory: bool, catalog: Catalog, unit_code: str, unit_name: str, lang: str,
+                path: ImpactResult | None = None) -> list[ImpactCard]:
+    """The unit's own card first (when it took the action), then the other units' average, each saying whose.
+
+    ``path`` (rung A) replaces an own card that could not be fitted for lack of editions before acting, so the
+    leader still sees the unit's path before and after, described only.
+    """
     notice = t("impact.focus.exploratory", lang) if exploratory else None
     out = []
+    described = path is not None and path.verdict != "not_assessable"
+    if described:
+        own = path
     if own is not None:
         edition = t("impact.focus.edition", lang, index=index_label(catalog, action.index, lang),
                     edition=action.edition) if action and action.edition else ""
         title = t("impact.focus.own_title", lang, unit=unit_name, name=action.name if action else "",
                   edition=edition)
-        out.append(replace(card_view(own, catalog, unit_name, lang, title), notice=notice))
+        card = card_view(own, catalog, unit_name, lang, title)
+        if described:
+            card = replace(card, sentence=t("impact.focus.path_only", lang, unit=unit_name, k=MIN_PRE_SCM) + " "
+                           + card.sentence)
+        out.append(replace(card, notice=notice))
     if context is not None:
         card = card_view(context, catalog, unit_name, lang, _context_title(context, action, unit_code, unit_name, lang))
         if action is None:  # the unit did not act: what to expect, not a claim about the unit

@@ -122,10 +122,11 @@ def impact_results(ctx: PageContext, choice: focus.FocusChoice, actions: pd.Data
     mine = {a.action_type: a for a in focus.unit_actions(ctx.catalog, actions, targets, ctx.unit_code, lang)}
     action = mine.get(choice.action_type)
     own = _estimate(ctx, choice.own_request(ctx.unit_code, action is not None), actions, targets, register_version)
+    path = _estimate(ctx, choice.path_request(ctx.unit_code, own), actions, targets, register_version)
     context = _estimate(ctx, choice.context_request(), actions, targets, register_version)
     exploratory = choice.outcome not in focus.registered_outcomes(actions, targets, choice.action_type)
     return focus.focus_cards(own, context, action=action, exploratory=exploratory, catalog=ctx.catalog,
-                             unit_code=ctx.unit_code, unit_name=ctx.unit_name, lang=lang)
+                             unit_code=ctx.unit_code, unit_name=ctx.unit_name, lang=lang, path=path)
 
 
 def render_impact_card(card: view.ImpactCard) -> None:

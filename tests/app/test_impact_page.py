@@ -150,6 +150,13 @@ def test_single_province_before_after_shows_no_p_value(demo_db, monkeypatch):
     assert "không đủ để kết luận" in own and "p =" not in own and app.metric[0].value == "Không nêu con số"
 
 
+def test_too_few_editions_for_a_synthetic_province_still_show_its_own_path(demo_db, monkeypatch):
+    app = open_page(demo_db, monkeypatch, unit="48", imp_type="ONLINE_SERVICES")
+    own = sentences(app)[0]
+    assert own.startswith("Trước khi thực hiện có chưa đủ 5 kỳ số liệu để ghép một 'Đà Nẵng tổng hợp'")
+    assert app.metric[0].value == "Không nêu con số" and "p =" not in own
+
+
 def test_province_card_uses_synthetic_control_with_its_floor(demo_db, monkeypatch):
     app = open_page(demo_db, monkeypatch, unit="48", imp_type="DDCI_LAUNCH")
     assert len(app.subheader) == 2  # Đà Nẵng's own card, then the other adopters' average

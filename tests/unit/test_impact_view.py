@@ -15,6 +15,8 @@ from provindex.impact.design import DesignSpec, build_design
 from provindex.impact.verdict import placebo_fails
 from provindex.impact.wording import p_value
 
+from .impact_fixture import pci_fixture
+
 pytestmark = pytest.mark.filterwarnings("ignore")
 CATALOG = get_catalog()
 
@@ -91,6 +93,7 @@ def test_requests_give_the_unit_only_to_its_own_card():
     assert choice.context_request()["unit"] is None and choice.context_request()["method"] == "cs"
     assert choice.own_request("48", took=True) == choice.request("scm", "48")
     assert choice.own_request("48", took=False) is None
+    assert choice.path_request("48", None) is None
     analyst = focus.FocusChoice("OSS_CENTRE", "PCI:TIME_COSTS", "its", 0)
     assert analyst.own_request("48", True)["method"] == "its" and analyst.context_request()["method"] == "cs"
 
@@ -163,3 +166,19 @@ def test_design_spec_builds_the_design(staggered):
     assert design.years == list(range(2013, 2023)) and design.n_treated == 36 and design.control == "nevertreated"
     assert len(design.family) == 9 and design.Y.shape == (63, 10) and not design.reasons
     assert np.array_equal(np.sort(np.unique(design.G[design.G > 0])), np.arange(2016, 2022))
+
+
+def test_too_few_editions_for_a_synthetic_unit_show_the_unit_s_own_path():
+    _, scores, actions = pci_fixture(seed=2, cohorts=[(1, 2017)], delta=0.5)  # 4 editions before: SCM needs 5
+    unit = actions["unit_code"].iloc[0]
+    choice = focus.FocusChoice("OSS_CENTRE", "PCI:TIME_COSTS", "cs", 0)
+    own = impact.estimate(scores, actions, **choice.own_request(unit, True))
+    assert own.verdict == "not_assessable" and "few_pre" in own.details.reasons
+    path = impact.estimate(scores, actions, **choice.path_request(unit, own))
+    assert path.rung == "A" and path.series is not None
+    action = focus.UnitAction("OSS_CENTRE", "Trung tâm", ("TT (2016)",), 2016, "PCI", 2017)
+    (card,) = focus.focus_cards(own, None, action=action, exploratory=False, catalog=CATALOG, unit_code=unit,
+                                unit_name="Đà Nẵng", lang="vi", path=path)
+    assert card.sentence.startswith("Trước khi thực hiện có chưa đủ 5 kỳ số liệu để ghép một 'Đà Nẵng tổng hợp'")
+    assert card.figure is not None and card.headline.metric_value == "Không nêu con số"
+    assert card.verdict == "Chưa đủ bằng chứng" and "Đánh giá: Chưa đủ bằng chứng." in card.sentence
