@@ -257,6 +257,34 @@ def run_s5(seeds, m: int, reps: int = 999) -> dict:
     return {"seeds": len(ri_rej), "m": m, "ri_size": float(np.mean(ri_rej)), "crv1_size": float(np.mean(crv_rej))}
 
 
+def run_doubts(seeds, slope: float = 0.0, delta: float = 0.5) -> dict:
+    """Issue 13's pre-period doubts on S1, optionally with the treated units drifting up by ``slope`` a year
+    until they act: how often the verdict is capped, and the Rambachan–Roth breakdown value."""
+    from provindex.impact import sensitivity
+    from provindex.impact.verdict import doubts_before
+
+    capped, pretrend_low, lead_off, clear, breakdowns = [], [], [], [], []
+    for seed in seeds:
+        fx = make(seed, delta=delta)
+        rel = fx.times[None, :] - fx.G[:, None]
+        fx.Y[0] += np.where((fx.G[:, None] > 0) & (rel < 0), slope * rel, 0.0)
+        fit = est.cs_fit(fx.Y[0], fx.G, fx.times)
+        att, se, _ = est.cs_aggregate(fit, fit.cells["post"].to_numpy())
+        event, infs = est.cs_event_study(fit)
+        leads = event[event["e"] <= -2]
+        pretrend = est.wald_p(leads["est"].to_numpy(), [infs[e] for e in leads["e"]], fit.n)
+        doubts = doubts_before(pretrend, event)
+        capped.append(bool(doubts))
+        pretrend_low.append("pretrend" in doubts)
+        lead_off.append("lead" in doubts)
+        clear.append(bool(abs(att / se) > est.Z95 and not doubts))
+        found = sensitivity.rm_breakdown(event, fit.cells, fit.pg, (att - est.Z95 * se, att + est.Z95 * se))
+        breakdowns.append(found["breakdown"] if found else 0.0)
+    return {"seeds": len(capped), "slope": slope, "capped": float(np.mean(capped)),
+            "pretrend_below_010": float(np.mean(pretrend_low)), "lead_off_zero": float(np.mean(lead_off)),
+            "significant_and_uncapped": float(np.mean(clear)), "breakdown_median": float(np.median(breakdowns))}
+
+
 def full_report(quick: bool = False) -> dict:
     """All scenarios with the §5.2 seed counts (``quick``: a tenth of them) — figures for the team note."""
     import time
@@ -271,7 +299,8 @@ def full_report(quick: bool = False) -> dict:
               "S2": run_s2(range(100 // k)),
               "S3_null": run_s3(range(100 // k), 0.0), "S3_planted": run_s3(range(100, 100 + 100 // k), 0.8),
               "S4": run_s4(range(200 // k)),
-              "S5": {m: run_s5(range(200 // k), m) for m in (1, 3, 6, 12, 45)}}
+              "S5": {m: run_s5(range(200 // k), m) for m in (1, 3, 6, 12, 45)},
+              "doubts_S1": run_doubts(range(200 // k)), "doubts_planted": run_doubts(range(100 // k), slope=0.06)}
     report["seconds"] = time.perf_counter() - started
     return report
 

@@ -53,15 +53,16 @@ class Verdict:
 def impact_verdict(data: DeckData, action_type: str, outcome: str, lang: str) -> Verdict | None:
     """The impact ladder's verdict on ``action_type`` for ``outcome`` (None when it cannot be estimated).
 
-    The request is the Impact page's default card (cross-unit rung, seed 0, its placebo family and
-    randomisation inference), so the deck and the page give the same verdict.
+    The request is the Impact page's context card (the average over the provinces that took the action:
+    staggered DiD, seed 0, its placebo family and randomisation inference), so the deck and the page give
+    the same verdict, and the column says whose number it is.
     """
     from provindex import impact
-    from provindex.impact.view import ImpactChoice
+    from provindex.impact.focus import FocusChoice
 
     key = (action_type, outcome)
     if key not in data.results:
-        request = ImpactChoice(action_type, outcome, "cs", 0).request(unit_code="")
+        request = FocusChoice(action_type, outcome, "cs", 0).context_request()
         try:
             data.results[key] = impact.estimate(data.scores, data.actions, targets=data.targets, **request)
         except (impact.ImpactError, ValueError):

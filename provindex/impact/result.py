@@ -56,6 +56,8 @@ class Details:
     registered_targets: tuple[str, ...] = ()
     mechanical: bool = False
     failed_checks: tuple[str, ...] = ()
+    treated_units: tuple[str, ...] = ()
+    control_units: tuple[str, ...] = ()
 
 
 @dataclass
@@ -70,6 +72,10 @@ class DiDDetails(Details):
     ri: dict | None = None
     e_minus_1: dict | None = None
     k_post: int | None = None
+    doubts: tuple[str, ...] = ()
+    leads_off_zero: tuple[int, ...] = ()
+    trend_grade: str | None = None
+    sensitivity: dict | None = None
 
 
 @dataclass

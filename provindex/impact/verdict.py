@@ -14,6 +14,9 @@ from provindex.impact import estimators as est
 from provindex.impact.result import finite
 
 ALPHA, ALPHA_WEAK = 0.05, 0.10
+#: A joint pre-trend p below this caps the verdict at "weak" (issue 13): 0.06 is not reassurance.
+PRETREND_CAP = 0.10
+CAPPED = {"clear": "weak"}  # what a capped verdict becomes; weaker verdicts stay as they are
 MIN_TREATED_CLEAR = 6     # fewer treated units fail the "enough adopters" check of rung D
 FEW_TREATED = 10          # below: randomization inference is the headline p (§2.G)
 
@@ -29,6 +32,42 @@ def verdict_d(p_adj, pretrend_p, e1_p, placebo_fail: bool, n_treated: int,
     if (ALPHA <= p_adj < ALPHA_WEAK and not failed) or (p_adj < ALPHA and len(failed) == 1):
         return "weak", failed
     return "insufficient", failed
+
+
+def doubts_before(pretrend_p, event: pd.DataFrame | None, anticipation: int = 0) -> list[str]:
+    """The pre-period doubts that cap a verdict at "weak".
+
+    "pretrend": the joint pre-trend p is below PRETREND_CAP; "lead": an edition before the action has a
+    95 % interval excluding zero. Leads inside the anticipation window are modelled effects, not doubts.
+    """
+    doubts = []
+    if pretrend_p is not None and pretrend_p < PRETREND_CAP:
+        doubts.append("pretrend")
+    if leads_off_zero(event, anticipation):
+        doubts.append("lead")
+    return doubts
+
+
+def leads_off_zero(event: pd.DataFrame | None, anticipation: int = 0) -> list[int]:
+    """Event times before the action whose interval excludes zero, nearest the action first."""
+    if event is None or event.empty:
+        return []
+    leads = event[(event["e"] < -anticipation) & ((event["lo"] > 0) | (event["hi"] < 0))]
+    return sorted((int(e) for e in leads["e"]), reverse=True)
+
+
+def cap_verdict(verdict: str, doubts: list[str]) -> str:
+    """A verdict no stronger than "weak" when the pre-period gives a doubt."""
+    return CAPPED.get(verdict, verdict) if doubts else verdict
+
+
+def trend_grade(pretrend_p, doubts: list[str]) -> str | None:
+    """How alike the groups moved before acting: "alike", "roughly" or "different" (None: nothing to test)."""
+    if pretrend_p is not None and pretrend_p < ALPHA:
+        return "different"
+    if doubts:
+        return "roughly"
+    return None if pretrend_p is None else "alike"
 
 
 def _failed_checks(pretrend_p, e1_p, placebo_fail: bool, few_treated: bool) -> list[str]:

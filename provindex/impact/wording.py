@@ -61,15 +61,30 @@ class Words:
     verdict: str
     y0: int | None
     y1: int | None
+    verdict_code: str = ""
 
     def say(self, key: str, **params) -> str:
         """One sentence part of ``impact.sentence.<key>`` in this language."""
         return t(f"impact.sentence.{key}", self.lang, **params)
 
-    def closing(self, caveat: bool = True) -> list[str]:
-        """The verdict sentence, followed by the standard caveat."""
-        parts = [self.say("verdict", verdict=self.verdict)]
+    def closing(self, caveat: bool = True, because: list[str] | tuple[str, ...] = ()) -> list[str]:
+        """The verdict sentence (with why it is not stronger), followed by the standard caveat."""
+        parts = [self.verdict_sentence(because)]
         return parts + [self.say("caveat")] if caveat else parts
+
+    def verdict_sentence(self, because: list[str] | tuple[str, ...] = ()) -> str:
+        """'Verdict: weak, no stronger because …' — the reasons are ``impact.because.<code>[:n]`` texts."""
+        if not because or self.verdict_code in ("clear", "not_assessable"):
+            return self.say("verdict", verdict=self.verdict)
+        reasons = "; ".join(because_text(code, self.lang) for code in because)
+        key = "verdict_capped" if self.verdict_code == "weak" else "verdict_noted"
+        return self.say(key, verdict=self.verdict, reasons=reasons)
+
+
+def because_text(code: str, lang: str) -> str:
+    """One reason a verdict is not stronger; ``lead:3`` names the edition (3 editions before acting)."""
+    name, _, n = code.partition(":")
+    return t(f"impact.because.{name}", lang, n=n)
 
 
 def words_for(catalog: Catalog, *, action_type: str, outcome: str, unit: str | None, verdict: str,
@@ -77,4 +92,5 @@ def words_for(catalog: Catalog, *, action_type: str, outcome: str, unit: str | N
     """The :class:`Words` of one result in ``lang``."""
     y0, y1 = editions or (None, None)
     return Words(lang, action_phrase(catalog, action_type, lang), catalog.component_label(outcome, lang, short=False),
-                 catalog.unit_name("vn63", unit, lang) if unit else "", t(f"impact.verdict.{verdict}", lang), y0, y1)
+                 catalog.unit_name("vn63", unit, lang) if unit else "", t(f"impact.verdict.{verdict}", lang), y0, y1,
+                 verdict)

@@ -1,6 +1,7 @@
 """Tác động / Impact page: pickers, cached estimation and the layout of the card view model.
 
-Every choice, default and formatted number comes from :mod:`provindex.impact.view`; this module
+Every choice, default and formatted number comes from :mod:`provindex.impact.focus` and
+:mod:`provindex.impact.view`; this module
 only places widgets, caches ``impact.estimate`` and lays out :class:`~provindex.impact.view.ImpactCard`.
 """
 
@@ -15,7 +16,7 @@ import streamlit as st
 from provindex import db as dbmod
 from provindex.errors import ProvindexError
 from provindex.i18n import t
-from provindex.impact import view
+from provindex.impact import focus, view
 from provindex.ui.state import url_select, url_toggle
 
 if TYPE_CHECKING:
@@ -34,42 +35,63 @@ def warm_impact() -> bool:
     return True
 
 
-def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFrame) -> view.ImpactChoice:
-    """Pickers (kept in the URL): action type or registered action, index, sub-index; analyst options."""
+def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFrame) -> focus.FocusChoice:
+    """The unit's registered actions, then the pickers (kept in the URL): action, outcome; analyst options."""
     lang = ctx.lang
+    mine = focus.unit_actions(ctx.catalog, actions, targets, ctx.unit_code, lang)
+    _render_summary(ctx, mine)
+    options = focus.action_options(ctx.catalog, actions, mine, ctx.unit_name, lang)
     col1, col2 = st.columns(2)
     with col1:
-        action_id, action_type = _action_picker(ctx, actions)
-    if st.session_state.get("_imp_last_type") not in (None, action_type):
-        for key in ("imp_index", "imp_component"):  # a new action type starts on its registered target
-            st.session_state.pop(key, None)
-    st.session_state["_imp_last_type"] = action_type
-    outcomes = view.outcome_choices(ctx.catalog, actions, targets, action_type, lang)
+        action_type = url_select(t("impact.focus.pick_action", lang), options.codes, "imp_type", options.default,
+                                 options.labels.get)
+    outcomes = focus.outcome_options(ctx.catalog, actions, targets, action_type, lang)
+    _follow_action(action_type, outcomes.default)
     with col2:
-        index = url_select(t("impact.ui.pick_index", lang), outcomes.indices, "imp_index", outcomes.default_index,
-                           outcomes.index_labels.get)
-        comps = view.component_choices(ctx.catalog, index, outcomes.primary, lang)
-        outcome = url_select(t("impact.ui.pick_component", lang), comps.codes, "imp_component", comps.default,
-                             comps.labels.get)
+        outcome = url_select(t("impact.focus.pick_outcome", lang), outcomes.codes, "imp_component", outcomes.default,
+                             outcomes.labels.get)
+    _remember_pick(action_type, outcome)
     methods = view.method_choices(lang)
     with st.expander(t("impact.ui.pick_method", lang)):
         method = url_select(t("impact.ui.pick_method", lang), methods.methods, "imp_method", methods.default,
                             methods.labels.get, control="radio")
         anticipation = int(url_toggle(t("impact.ui.anticipation", lang), "imp_anticipation", False))
-    return view.ImpactChoice(action_type, outcome, method, anticipation, action_id)
+    return focus.FocusChoice(action_type, outcome, method, anticipation)
 
 
-def _action_picker(ctx: PageContext, actions: pd.DataFrame) -> tuple[str | None, str]:
-    """A registered action of the unit (its type follows) or else an action type."""
+def _render_summary(ctx: PageContext, mine: list[focus.UnitAction]) -> None:
+    """What the unit registered and the edition each action can first show in."""
     lang = ctx.lang
-    choices = view.action_choices(ctx.catalog, actions, ctx.unit_code, lang)
-    picked = url_select(t("impact.ui.pick_registered", lang, unit=ctx.unit_name), choices.registered, "imp_action",
-                        "", choices.registered_labels.get) or None
-    if picked is not None:
-        st.caption(choices.registered_caption[picked])
-        return picked, choices.registered_type[picked]
-    return None, url_select(t("impact.ui.pick_action", lang), choices.types, "imp_type", choices.default_type,
-                            choices.type_labels.get)
+    if not mine:
+        st.info(t("impact.focus.no_actions", lang, unit=ctx.unit_name))
+        return
+    lines = []
+    for action in mine:
+        line = t("impact.focus.summary_line", lang, name=action.name, titles="; ".join(action.titles))
+        if action.edition:
+            line += " — " + t("impact.focus.summary_edition", lang, edition=action.edition,
+                              index=focus.index_label(ctx.catalog, action.index, lang))
+        lines.append("- " + line)
+    st.markdown(f"**{t('impact.focus.summary_title', lang, unit=ctx.unit_name)}**\n\n" + "\n".join(lines))
+
+
+def _follow_action(action_type: str, default: str) -> None:
+    """A new action starts on its registered target unless the reader chose the outcome (issue 13)."""
+    last = st.session_state.get("_imp_last_type")
+    if last not in (None, action_type) and st.session_state.get("imp_pick") != "1":
+        st.session_state["imp_component"] = default
+    st.session_state["_imp_last_type"] = action_type
+
+
+def _remember_pick(action_type: str, outcome: str) -> None:
+    """An outcome changed while the action stayed is the reader's choice: kept (also in the URL) across actions."""
+    if "imp_pick" not in st.session_state:
+        st.session_state["imp_pick"] = st.query_params.get("imp_pick", "0")
+    previous = st.session_state.get("_imp_last_pick")
+    if previous is not None and previous[0] == action_type and previous[1] != outcome:
+        st.session_state["imp_pick"] = "1"
+        st.query_params["imp_pick"] = "1"
+    st.session_state["_imp_last_pick"] = (action_type, outcome)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -93,13 +115,18 @@ def _estimate(ctx: PageContext, request: dict | None, actions: pd.DataFrame, tar
         return None
 
 
-def impact_results(ctx: PageContext, choice: view.ImpactChoice, actions: pd.DataFrame, targets: pd.DataFrame,
-                   register_version: str) -> tuple[ImpactResult | None, ImpactResult | None]:
-    """The card's result and, when the unit itself took this action type, its synthetic-control result."""
-    result = _estimate(ctx, choice.request(ctx.unit_code), actions, targets, register_version)
-    unit = _estimate(ctx, view.unit_request(choice, result, actions, ctx.unit_code), actions, targets,
-                     register_version)
-    return result, unit
+def impact_results(ctx: PageContext, choice: focus.FocusChoice, actions: pd.DataFrame, targets: pd.DataFrame,
+                   register_version: str) -> list[view.ImpactCard]:
+    """The unit's own card (when it took the action) and the other units' average, formatted."""
+    lang = ctx.lang
+    mine = {a.action_type: a for a in focus.unit_actions(ctx.catalog, actions, targets, ctx.unit_code, lang)}
+    action = mine.get(choice.action_type)
+    own = _estimate(ctx, choice.own_request(ctx.unit_code, action is not None), actions, targets, register_version)
+    path = _estimate(ctx, choice.path_request(ctx.unit_code, own), actions, targets, register_version)
+    context = _estimate(ctx, choice.context_request(), actions, targets, register_version)
+    exploratory = choice.outcome not in focus.registered_outcomes(actions, targets, choice.action_type)
+    return focus.focus_cards(own, context, action=action, exploratory=exploratory, catalog=ctx.catalog,
+                             unit_code=ctx.unit_code, unit_name=ctx.unit_name, lang=lang, path=path)
 
 
 def render_impact_card(card: view.ImpactCard) -> None:
@@ -108,6 +135,8 @@ def render_impact_card(card: view.ImpactCard) -> None:
         if card.title:
             st.caption(card.title)
         st.subheader(card.heading)
+        if card.notice:
+            st.warning(card.notice)
         st.markdown(card.sentence)
         cols = st.columns(3)
         head = card.headline

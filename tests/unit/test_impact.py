@@ -126,19 +126,20 @@ def test_staggered_design_gives_a_clear_computed_verdict(cs_result, staggered):
 def test_sentences_follow_the_wording_rules(cs_result):
     vi, en = cs_result.sentence_vi, cs_result.sentence_en
     assert "Bằng chứng khá rõ" in vi and "Fairly clear evidence" in en
-    assert "khoảng tin cậy 95%" in vi and "95% CI" in en
-    assert "36 tỉnh đã thực hiện và 27 tỉnh chưa thực hiện" in vi and "Based on 36 provinces" in en
+    assert "Ở 36 tỉnh đã" in vi and "so với 27 tỉnh chưa thực hiện" in vi and "In the 36 provinces that" in en
     lo = cs_result.ci[0]
-    assert f"{lo:.2f}".replace(".", ",") in vi  # decimal comma in Vietnamese
+    assert f"có thể từ +{lo:.2f}".replace(".", ",") in vi  # the interval in words, decimal comma in Vietnamese
+    assert f"anywhere from +{lo:.2f}" in en
     for text in (vi, en):
         assert not FORBIDDEN.search(text)
+        assert "95%" not in text and "p =" not in text  # statistics stay in the analyst's view
 
 
 def test_not_significant_result_states_the_mde_not_no_effect(staggered):
     _, scores, actions = staggered
     r = impact.estimate(scores, actions, outcome="PCI:LAND_ACCESS", action_type="OSS_CENTRE")
     assert r.verdict == "insufficient" and r.family == "exploratory:PCI"
-    assert "Không phát hiện tác động lớn hơn" in r.sentence_vi and "No effect larger than" in r.sentence_en
+    assert "chỉ những thay đổi từ khoảng" in r.sentence_vi and "may have gone unnoticed" in r.sentence_en
     assert "không có tác động" not in r.sentence_vi.lower()
     placebo = r.placebo.set_index("component")
     assert placebo.loc["PCI:TIME_COSTS", "role"] == "registered"   # the real target is not a placebo
@@ -150,7 +151,10 @@ def test_few_treated_switch_to_randomization_inference():
     assert r.n_treated == 4 and r.p_method == "RI-499" and r.p_min_achievable == pytest.approx(1 / 500)
     assert r.details.twfe_p_hidden
     assert "few_treated" in r.details.failed_checks and r.verdict in ("weak", "insufficient")
-    assert "hoán vị ngẫu nhiên" in r.sentence_vi and "randomization inference" in r.sentence_en
+    assert "Chỉ có 4 tỉnh thực hiện" in r.sentence_vi and "Only 4 provinces acted" in r.sentence_en
+    assert "dưới 6 tỉnh thực hiện" in r.sentence_vi  # the verdict names why it is not stronger
+    from provindex.impact.rungs import rung_of
+    assert any("Hoán vị ngẫu nhiên" in line for line in rung_of(r).diagnostics(r, "vi"))  # RI p for the analyst
 
 
 def test_determinism_same_seed_same_bytes():
@@ -196,7 +200,10 @@ def test_synthetic_control_reports_the_smallest_achievable_p():
     assert r.verdict != "not_assessable", r.details.reasons
     if r.verdict != "not_assessable":
         assert r.p >= r.p_min_achievable
-        assert r.p_method == "placebo-rank" and "mức p nhỏ nhất có thể đạt" in r.sentence_vi
+        assert r.p_method == "placebo-rank" and "p =" not in r.sentence_vi
+        assert f"trong {r.details.J} tỉnh" in r.sentence_vi  # the rank in words; the p and its floor for the analyst
+        from provindex.impact.rungs import rung_of
+        assert any("p nhỏ nhất có thể đạt = 0,016" in line for line in rung_of(r).diagnostics(r, "vi"))
         assert r.details.weights["weight"].sum() == pytest.approx(1.0, abs=1e-3)
     auto = impact.estimate(scores, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="auto",
                            unit=unit)
@@ -218,7 +225,7 @@ def test_screening_has_no_p_values(staggered):
     r = impact.estimate(scores, more, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="lasso")
     assert r.rung == "F" and r.p is None and r.p_adj is None and r.ci is None
     assert set(r.details.ranking.columns) == {"action_type", "lasso", "ridge", "adopters", "rank"}
-    assert "không có giá trị p" in r.sentence_vi
+    assert "không kèm mức chắc chắn nào" in r.sentence_vi
 
 
 def test_verdict_rules_table():
@@ -229,6 +236,22 @@ def test_verdict_rules_table():
     assert impact.verdict_d(0.01, 0.01, 0.01, False, 20)[0] == "insufficient"
     assert impact.verdict_d(0.07, 0.5, 0.5, True, 20)[0] == "insufficient"
     assert impact.verdict_d(0.2, None, None, False, 20)[0] == "insufficient"
+
+
+def test_pre_period_doubts_cap_the_verdict_at_weak():
+    from provindex.impact.verdict import cap_verdict, doubts_before, trend_grade
+
+    event = pd.DataFrame({"e": [-3, -2, -1, 0], "lo": [0.03, -0.1, -0.2, 0.1], "hi": [0.45, 0.3, 0.2, 0.5]})
+    calm = event.assign(lo=[-0.1, -0.1, -0.2, 0.1])
+    assert doubts_before(0.059, event) == ["pretrend", "lead"]     # the card: p 0.059 and e = -3 off zero
+    assert doubts_before(0.5, event) == ["lead"] and doubts_before(0.09, calm) == ["pretrend"]
+    assert doubts_before(0.5, calm) == [] and doubts_before(None, None) == []
+    assert doubts_before(0.5, event.assign(e=[-1, -2, -3, 0]), anticipation=1) == []  # e = -1 modelled
+    assert cap_verdict("clear", ["lead"]) == "weak" and cap_verdict("insufficient", ["lead"]) == "insufficient"
+    assert cap_verdict("clear", []) == "clear"
+    assert trend_grade(0.5, []) == "alike" and trend_grade(0.07, ["pretrend"]) == "roughly"
+    assert trend_grade(0.5, ["lead"]) == "roughly" and trend_grade(0.01, ["pretrend"]) == "different"
+    assert trend_grade(None, []) is None
 
 
 def test_mechanical_link_is_labelled(staggered):

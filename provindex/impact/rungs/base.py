@@ -22,7 +22,7 @@ from provindex.impact import estimators as est
 from provindex.impact.design import Design
 from provindex.impact.result import Details, ImpactResult, Message
 from provindex.impact.verdict import placebo_fails
-from provindex.impact.wording import Words, p_value, signed, words_for
+from provindex.impact.wording import Words, p_value, points, signed, words_for
 from provindex.text import format_number
 
 
@@ -69,6 +69,10 @@ class Context:
         links = self.catalog.mechanical_links
         return bool(((links["action_type"] == self.spec["action_type"])
                      & (links["component"] == self.design.outcome)).any())
+
+    def units_by_status(self, treated: bool) -> tuple[str, ...]:
+        """The units that acted inside the window (or the comparison units): a page says where its unit sits."""
+        return tuple(u for u, g in zip(self.design.units, self.design.G) if (g > 0) == treated)
 
     def unit_cohort(self) -> tuple[int, int] | None:
         """(row, first treated edition) of the requested unit; None when it is not in the panel or never acted.
@@ -130,7 +134,7 @@ class Rung:
         """The sentence parts of an assessable result."""
         raise NotImplementedError
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         """The card's number row."""
         return Headline()
 
@@ -155,7 +159,8 @@ class Rung:
         fields["details"] = dataclasses.replace(
             details, reasons=tuple(m.code for m in ctx.design.reasons), control_group=ctx.design.control,
             anticipation=ctx.anticipation, registered_targets=tuple(sorted(ctx.design.registered)),
-            mechanical=ctx.mechanical())
+            mechanical=ctx.mechanical(), treated_units=details.treated_units or ctx.units_by_status(True),
+            control_units=details.control_units or ctx.units_by_status(False))
         fields["warnings"] = tuple(ctx.design.notes)
         draft = ImpactResult(**fields, sentence_vi="", sentence_en="")
         return dataclasses.replace(draft, sentence_vi=self._words(ctx, draft, "vi"),
@@ -170,7 +175,7 @@ class Rung:
     def _words(self, ctx: Context, result: ImpactResult, lang: str) -> str:
         words = words_for(ctx.catalog, action_type=result.action_type, outcome=result.subindex_code, unit=ctx.unit,
                           verdict=result.verdict, editions=result.editions, lang=lang)
-        if result.verdict == "not_assessable" and self.letter != "A":
+        if result.verdict == "not_assessable":
             parts = self.unassessable_sentence(ctx, result, words)
         else:
             parts = self.sentence(result, words)
@@ -199,13 +204,15 @@ def _base_fields(ctx: Context, rung: str, method: str, estimand: str) -> dict:
 
 
 # -- card parts several rungs share ----------------------------------------------------------------------------
-def estimate_headline(result: ImpactResult, lang: str, label_key: str, interval_key: str) -> Headline:
-    """Metric = signed estimate in points, interval = the CI (only when both exist)."""
+def estimate_headline(result: ImpactResult, lang: str, label_key: str, interval_key: str, **label) -> Headline:
+    """Metric = signed estimate in points, interval = the CI in words (only when both exist).
+
+    The label says whose number it is (``n`` = the units that acted, ``unit`` = the one unit).
+    """
     if result.estimate is None or result.ci is None:
         return Headline()
-    return Headline(t(label_key, lang), signed(result.estimate, lang) + " " + t("impact.ui.points", lang),
-                    t(interval_key, lang, lo=format_number(result.ci[0], lang, 2),
-                      hi=format_number(result.ci[1], lang, 2)))
+    return Headline(t(label_key, lang, n=result.n_treated, **label), points(result.estimate, lang),
+                    t(interval_key, lang, lo=signed(result.ci[0], lang), hi=signed(result.ci[1], lang)))
 
 
 def n_line(result: ImpactResult, lang: str) -> str | None:

@@ -15,8 +15,9 @@ from provindex.impact.design import MIN_PRE
 from provindex.impact.result import DiDDetails, ImpactResult, Message
 from provindex.impact.rungs.base import (Context, Headline, Rung, Table, context_lines, estimate_headline, mde_lines,
                                          n_line, placebo_table, ri_lines)
-from provindex.impact.verdict import (FEW_TREATED, adjust_family, parallel_before, placebo_fails, significant,
-                                      verdict_d)
+from provindex.impact import sensitivity
+from provindex.impact.verdict import (FEW_TREATED, adjust_family, cap_verdict, doubts_before, leads_off_zero,
+                                      placebo_fails, significant, trend_grade, verdict_d)
 from provindex.impact.wording import Words, number, p_value, signed
 from provindex.text import format_number
 
@@ -60,9 +61,12 @@ class StaggeredDiD(Rung):
         placebo, p_adj, family = _placebo_family(ctx, p, designs)
         verdict, failed = verdict_d(p_adj, pretrend, e1_p if ctx.anticipation == 0 else None,
                                     placebo_fails(placebo), d.n_treated)
+        _doubts(details, pretrend, event, ctx.anticipation)
+        verdict = cap_verdict(verdict, list(details.doubts))
         details.failed_checks = tuple(failed)
         details.e_minus_1 = None if not len(e1) else {"est": float(e1["est"].iloc[0]), "p": e1_p}
         details.k_post = int(fit.cells.loc[fit.cells["post"], "e"].max()) + 1
+        details.sensitivity = sensitivity.rm_breakdown(event, fit.cells, fit.pg, ci, ctx.anticipation)
         return self.result(ctx, estimate=value, se=se, ci=ci, p=p, p_method=p_method, p_adj=p_adj, family=family,
                            p_min_achievable=p_min, event_study=event, pretrend_p=pretrend, placebo=placebo,
                            mde=est.MDE_FACTOR * se, verdict=verdict, details=details)
@@ -78,22 +82,21 @@ class StaggeredDiD(Rung):
     def sentence(self, result: ImpactResult, words: Words) -> list[str]:
         lang, details = words.lang, result.details
         parts = [words.say("d_main", action=words.action, subindex=words.subindex, att=signed(result.estimate, lang),
-                           k=details.k_post, lo=number(result.ci[0], lang), hi=number(result.ci[1], lang)),
-                 words.say("d_basis", n_tr=result.n_treated, n_ctl=result.n_control, y0=words.y0, y1=words.y1)]
-        if result.pretrend_p is not None:
-            key = "d_parallel" if parallel_before(result.pretrend_p) else "d_not_parallel"
-            parts.append(words.say(key, p_pre=p_value(result.pretrend_p, lang)))
+                           k=details.k_post, lo=signed(result.ci[0], lang), hi=signed(result.ci[1], lang),
+                           n_tr=result.n_treated, n_ctl=result.n_control, y0=words.y0, y1=words.y1)]
+        if details.trend_grade:
+            parts.append(words.say(f"d_pre_{details.trend_grade}"))
         e1 = details.e_minus_1
-        if e1 and significant(e1["p"]):
-            parts.append(words.say("dip", e1=signed(e1["est"], lang), p=p_value(e1["p"], lang)))
+        if e1 and significant(e1["p"]) and details.anticipation == 0:
+            parts.append(words.say("dip", e1=signed(e1["est"], lang)))
+        parts += sensitivity_parts(details.sensitivity, words)
         if result.p_method and result.p_method.startswith("RI"):
-            parts.append(words.say("ri", n_tr=result.n_treated, p=p_value(result.p_adj, lang),
-                                   pmin=p_value(result.p_min_achievable, lang)))
+            parts.append(words.say("ri", n_tr=result.n_treated))
         if not significant(result.p_adj):
             parts.append(words.say("mde", mde=number(result.mde, lang)))
-        return parts + words.closing()
+        return parts + words.closing(because=because_codes(details))
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         numbers = estimate_headline(result, lang, "impact.ui.estimate", "impact.ui.interval")
         return Headline(numbers.metric_label, numbers.metric_value, numbers.interval, n_line(result, lang))
 
@@ -110,6 +113,13 @@ class StaggeredDiD(Rung):
         if details.e_minus_1:
             lines.append(t("impact.ui.e_minus_1", lang, est=signed(details.e_minus_1["est"], lang),
                            p=p_value(details.e_minus_1["p"], lang)))
+        if details.leads_off_zero:
+            lines.append(t("impact.ui.leads_off_zero", lang, items=", ".join(map(str, details.leads_off_zero))))
+        if details.sensitivity:
+            found = details.sensitivity
+            lines.append(t("impact.ui.breakdown", lang, x=number(found["breakdown"], lang, 2),
+                           m=number(found["m_pre"], lang, 3), s=number(found["factor"], lang, 2)))
+        lines.append(t("impact.ui.headline_p", lang, p=p_value(result.p, lang), p_adj=p_value(result.p_adj, lang)))
         lines += [_fit_line(key, row, lang) for key, row in (("cs", details.cs), ("did2s", details.did2s)) if row]
         if details.twfe:
             lines.append(_twfe_line(details, lang))
@@ -117,6 +127,31 @@ class StaggeredDiD(Rung):
 
     def tables(self, result: ImpactResult, catalog: Catalog, lang: str) -> list[Table]:
         return placebo_table(result, catalog, lang)
+
+
+def sensitivity_parts(found: dict | None, words: Words) -> list[str]:
+    """The breakdown value in one sentence (and what a value below 1 means); nothing without one."""
+    if not found or not np.isfinite(found["breakdown"]):
+        return []
+    value = round(found["breakdown"], 1)  # judged as printed: "1,0 lần" must not read as below one
+    parts = [words.say("d_robust", x=number(value, words.lang, 1))]
+    return parts + [words.say("d_fragile")] if value < 1 else parts
+
+
+def because_codes(details: DiDDetails) -> list[str]:
+    """Why a verdict is not stronger: pre-period doubts first, then the failed checks (each once)."""
+    codes = list(details.doubts) + [c for c in details.failed_checks if c not in details.doubts]
+    if "lead" in codes and details.leads_off_zero:
+        codes[codes.index("lead")] = f"lead:{-details.leads_off_zero[0]}"
+    return codes
+
+
+def _doubts(details: DiDDetails, pretrend, event, anticipation: int) -> None:
+    """Pre-period doubts (they cap the verdict), the leads off zero and the grade of the pre-trend sentence."""
+    doubts = doubts_before(pretrend, event, anticipation)
+    details.doubts = tuple(doubts)
+    details.leads_off_zero = tuple(leads_off_zero(event, anticipation))
+    details.trend_grade = trend_grade(pretrend, doubts)
 
 
 def _fit_line(key: str, row: dict, lang: str) -> str:

@@ -39,9 +39,9 @@ class OwnTrend(Rung):
                            details=TrendDetails(g=g, confounders=recorded_confounders(ctx, g)))
 
     def sentence(self, result: ImpactResult, words: Words) -> list[str]:
-        return [words.say("a_fixed", action=words.action)]
+        return [words.say("a_fixed", action=words.action)] + words.closing(caveat=False)
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         return Headline(t("impact.ui.descriptive_badge", lang), t("impact.ui.no_headline", lang))
 
     def figure(self, result: ImpactResult, catalog: Catalog, unit_name: str, lang: str):

@@ -8,7 +8,8 @@ from provindex.impact import estimators as est
 from provindex.impact.result import ImpactResult, RegressionDetails
 from provindex.impact.rungs.base import Context, Headline, Rung, estimate_headline, mde_lines, n_line, ri_lines
 from provindex.impact.verdict import FEW_TREATED
-from provindex.impact.wording import Words, number, signed
+from provindex.i18n import t
+from provindex.impact.wording import Words, p_value, signed
 
 
 class Regression(Rung):
@@ -45,15 +46,16 @@ class Regression(Rung):
         lang = words.lang
         key = "b_main" if self.letter == "B" else "c_main"
         return [words.say(key, action=words.action, subindex=words.subindex, att=signed(result.estimate, lang),
-                          lo=number(result.ci[0], lang), hi=number(result.ci[1], lang), n_tr=result.n_treated,
+                          lo=signed(result.ci[0], lang), hi=signed(result.ci[1], lang), n_tr=result.n_treated,
                           n_ctl=result.n_control, y0=words.y0, y1=words.y1),
                 words.say("bc_benchmark")] + words.closing(caveat=False)
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         if self.letter == "C":  # the TWFE benchmark is never a headline number on the page
             return Headline()
         numbers = estimate_headline(result, lang, "impact.ui.estimate_assoc", "impact.ui.interval")
         return Headline(numbers.metric_label, numbers.metric_value, numbers.interval, n_line(result, lang))
 
     def diagnostics(self, result: ImpactResult, lang: str) -> list[str]:
-        return ri_lines(result.details.ri, lang) + mde_lines(result, lang)
+        p_line = [t("impact.ui.headline_p", lang, p=p_value(result.p, lang), p_adj=p_value(result.p_adj, lang))]
+        return p_line + ri_lines(result.details.ri, lang) + mde_lines(result, lang)

@@ -12,7 +12,7 @@ from provindex.impact.design import ESTIMATION_UNIT_SET, MIN_PRE_SCM
 from provindex.impact.result import ImpactResult, Message, SyntheticDetails
 from provindex.impact.rungs.base import (Context, Headline, Rung, Table, context_lines, estimate_headline, mde_lines,
                                          placebo_table, recorded_confounders)
-from provindex.impact.verdict import MIN_TREATED_CLEAR, adjust_family, placebo_fails, verdict_d
+from provindex.impact.verdict import MIN_TREATED_CLEAR, adjust_family, placebo_fails, significant, verdict_d
 from provindex.impact.wording import Words, number, p_value, signed
 from provindex.text import format_number
 
@@ -61,11 +61,15 @@ class SyntheticControl(Rung):
 
     def sentence(self, result: ImpactResult, words: Words) -> list[str]:
         lang, details = words.lang, result.details
-        return [words.say("e_main", province=words.unit, J=details.J, g=details.g, subindex=words.subindex,
-                          gap=signed(result.estimate, lang), action=words.action, rank=details.rank,
-                          p=p_value(result.p_adj, lang), pmin=p_value(result.p_min_achievable, lang)),
-                words.say("e_interval", lo=number(result.ci[0], lang), hi=number(result.ci[1], lang)),
-                words.say("e_mde", mde=number(result.mde, lang))] + words.closing()
+        parts = [words.say("e_main", province=words.unit, J=details.J, g=details.g, subindex=words.subindex,
+                           gap=signed(result.estimate, lang), action=words.action),
+                 words.say("e_fit", province=words.unit, g=details.g, v=number(details.pre_rmspe, lang),
+                           sd=number(result.within_sd, lang)),
+                 words.say("e_rank_top" if details.rank == 0 else "e_rank", rank=details.rank, J=details.J),
+                 words.say("e_interval", lo=signed(result.ci[0], lang), hi=signed(result.ci[1], lang))]
+        if not significant(result.p_adj):
+            parts.append(words.say("e_mde", mde=number(result.mde, lang)))
+        return parts + words.closing(because=list(details.failed_checks))
 
     def unassessable_sentence(self, ctx: Context, result: ImpactResult, words: Words) -> list[str]:
         parts = super().unassessable_sentence(ctx, result, words)
@@ -73,8 +77,8 @@ class SyntheticControl(Rung):
             parts.append(words.say("e_chart_only", unit=words.unit))
         return parts
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
-        numbers = estimate_headline(result, lang, "impact.ui.gap", "impact.ui.interval_scm")
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
+        numbers = estimate_headline(result, lang, "impact.ui.gap", "impact.ui.interval", unit=unit_name)
         details: SyntheticDetails = result.details
         line = None
         if details.J is not None:
@@ -93,6 +97,9 @@ class SyntheticControl(Rung):
     def diagnostics(self, result: ImpactResult, lang: str) -> list[str]:
         details: SyntheticDetails = result.details
         lines = mde_lines(result, lang)
+        if result.p is not None:
+            lines.append(t("impact.ui.scm_p", lang, p=p_value(result.p, lang), p_adj=p_value(result.p_adj, lang),
+                           pmin=p_value(result.p_min_achievable, lang), rank=details.rank, J=details.J))
         if details.pre_rmspe is not None:
             lines.append(t("impact.ui.pre_rmspe", lang, v=format_number(details.pre_rmspe, lang, 2),
                            sd=format_number(result.within_sd, lang, 2)))
@@ -123,7 +130,8 @@ def _details(ctx: Context, fit: dict, position: int, donors: np.ndarray, pre: np
     weights = weights[weights["weight"] > WEIGHT_SHOWN].sort_values("weight", ascending=False).reset_index(drop=True)
     return SyntheticDetails(g=g, weights=weights, placebo_paths=paths, pre_rmspe=fit["pre_rmspe"],
                             p_ratio=fit["p_ratio"], rank=fit["rank_gap"], J=fit["J"], outside_hull=outside,
-                            fit_gate=bool(fit["pre_rmspe"] <= within and not outside),
+                            fit_gate=bool(fit["pre_rmspe"] <= within and not outside), treated_units=(ctx.unit,),
+                            control_units=tuple(d.units[j] for j in donors),
                             confounders=recorded_confounders(ctx, g))
 
 

@@ -37,9 +37,10 @@ class Screening(Rung):
         return self.result(ctx, details=details)
 
     def sentence(self, result: ImpactResult, words: Words) -> list[str]:
-        return [words.say("f_main", n=result.details.n_types, subindex=words.subindex, y0=words.y0, y1=words.y1)]
+        return [words.say("f_main", n=result.details.n_types, subindex=words.subindex, y0=words.y0,
+                          y1=words.y1)] + words.closing(caveat=False)
 
-    def headline(self, result: ImpactResult, lang: str) -> Headline:
+    def headline(self, result: ImpactResult, lang: str, unit_name: str = "") -> Headline:
         return Headline(t("impact.ui.screening_badge", lang), t("impact.ui.no_headline", lang))
 
     def figure(self, result: ImpactResult, catalog: Catalog, unit_name: str, lang: str):
