@@ -44,6 +44,6 @@ def run(repeats: int = 3) -> dict:
         report["cold_cli_48_2024_s"] = time.perf_counter() - started
         report["slide_titles_48_2024_vi"] = build_story(read(db), *CASES[0]).titles()
     report["within_budget"] = all(v["median_s"] <= report["budget_s"] for k, v in report.items()
-                                  if k.startswith("deck_"))
+                                  if k.startswith("deck_")) and report["cold_cli_48_2024_s"] <= report["budget_s"]
     return report
 

@@ -64,7 +64,8 @@ def impact_verdict(data: DeckData, action_type: str, outcome: str, lang: str) ->
     if key not in data.results:
         request = FocusChoice(action_type, outcome, "cs", 0).context_request()
         try:
-            data.results[key] = impact.estimate(data.scores, data.actions, targets=data.targets, **request)
+            data.results[key] = impact.estimate(data.scores, data.actions, targets=data.targets, cross_checks=False,
+                                                **request)
         except (impact.ImpactError, ValueError):
             data.results[key] = None
     result = data.results[key]

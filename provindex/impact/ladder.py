@@ -24,8 +24,13 @@ def estimate(scores: pd.DataFrame, actions: pd.DataFrame, *, outcome: str, actio
              unit: str | None = None, seed: int = 0, anticipation: int = 0, control: str = "auto",
              window=None, lead_days: int = exposure.DEFAULT_LEAD_DAYS, targets: pd.DataFrame | None = None,
              ri_reps: int = 999, placebo: bool = True, min_pre: int = MIN_PRE,
-             editions_table: pd.DataFrame | None = None, catalog: Catalog | None = None) -> ImpactResult:
-    """Fit one rung of the ladder for one outcome × action type (optionally one unit) and judge it."""
+             editions_table: pd.DataFrame | None = None, catalog: Catalog | None = None,
+             cross_checks: bool = True) -> ImpactResult:
+    """Fit one rung of the ladder for one outcome × action type (optionally one unit) and judge it.
+
+    ``cross_checks=False`` skips the benchmarks that only the analyst's diagnostics show (did2s beside a CS
+    headline, TWFE): the verdict, number and sentence are the same, and pyfixest is not imported (the deck).
+    """
     catalog = catalog or get_catalog()
     if method not in METHODS:
         raise ImpactError("impact.error.method", method=method, choices=", ".join(METHODS))
@@ -46,7 +51,7 @@ def estimate(scores: pd.DataFrame, actions: pd.DataFrame, *, outcome: str, actio
         method = "scm" if unit is not None and design.n_treated == 1 else "cs"
         spec["resolved_method"] = method
     ctx = Context(design, catalog, spec, method, np.random.default_rng(seed), anticipation, ri_reps, placebo, unit,
-                  actions)
+                  actions, cross_checks)
     return RUNGS[method].fit(ctx)
 
 

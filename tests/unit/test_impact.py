@@ -299,3 +299,28 @@ def test_charts_use_integer_axes(cs_result):
     trend = charts.its_figure(pd.DataFrame({"year": [2015, 2016, 2017], "actual": [1, 2, 3], "trend": [1, 2, 2.5]}),
                               "Đà Nẵng", 2017, "en")
     assert trend.data  # the before/after chart draws the series
+
+
+def test_without_cross_checks_the_card_is_the_same_and_pyfixest_is_not_needed(cs_result, staggered):
+    """The deck asks for verdicts only: did2s / TWFE benchmarks are skipped, nothing it shows changes."""
+    _, scores, actions = staggered
+    light = impact.estimate(scores, actions, outcome="PCI:TIME_COSTS", action_type="OSS_CENTRE", method="cs", seed=3,
+                            cross_checks=False)
+    assert (light.verdict, light.estimate, light.ci, light.p_adj) == (cs_result.verdict, cs_result.estimate,
+                                                                     cs_result.ci, cs_result.p_adj)
+    assert light.sentence("vi") == cs_result.sentence("vi") and light.sentence("en") == cs_result.sentence("en")
+    assert light.details.did2s is None and light.details.twfe is None
+
+
+def test_the_deck_path_does_not_import_pyfixest():
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    code = ("import sys\nfrom tests.unit.impact_fixture import pci_fixture\nfrom provindex import impact\n"
+            "_, s, a = pci_fixture()\n"
+            "impact.estimate(s, a, outcome='PCI:TIME_COSTS', action_type='OSS_CENTRE', cross_checks=False, "
+            "ri_reps=99)\nprint('pyfixest' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -40,6 +40,7 @@ class Context:
     placebo: bool
     unit: str | None
     actions: pd.DataFrame
+    cross_checks: bool = True  # the did2s / TWFE benchmarks shown in the analyst's view (not the verdict)
 
     @property
     def seed(self) -> int:

@@ -178,9 +178,10 @@ def _cross_checks(ctx: Context, fit: est.CSFit, cs_value: float, cs_se: float) -
     d = ctx.design
     frame = est.long_panel(d.Y, d.G, d.years, d.units)
     cells = fit.cells.assign(se=[float(np.sqrt(np.mean(fit.inf[:, k] ** 2) / fit.n)) for k in range(fit.inf.shape[1])])
-    did2s = est.did2s(frame)
     cs = {"estimate": cs_value, "se": cs_se, "p": est.normal_p(cs_value, cs_se)}
-    return DiDDetails(attgt=cells, did2s=did2s, cs=cs, twfe=est.twfe(frame))
+    if not ctx.cross_checks and ctx.method == "cs":
+        return DiDDetails(attgt=cells, cs=cs)
+    return DiDDetails(attgt=cells, did2s=est.did2s(frame), cs=cs, twfe=est.twfe(frame))
 
 
 def _placebo_family(ctx: Context, p: float, designs) -> tuple:
