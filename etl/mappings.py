@@ -166,6 +166,8 @@ class MappingSet:
 
     given: list[Mapping] = field(default_factory=list)
     remembered: list[Mapping] = field(default_factory=list)
+    #: When a set, every header key looked up is added to it (see :func:`etl.pipeline.run_load`).
+    asked: set | None = None
 
     def __post_init__(self):
         self._given = {m.key: m for m in self.given}
@@ -173,6 +175,8 @@ class MappingSet:
 
     def find(self, texts: list[str]) -> Mapping | None:
         """The mapping for a column with these header texts (a given one wins over a remembered one)."""
+        if self.asked is not None:
+            self.asked.update(fold(text) for text in texts)
         if not self._given and not self._remembered:
             return None
         keys = [fold(text) for text in texts]
@@ -184,7 +188,7 @@ class MappingSet:
 
     def count(self, cells: list) -> int:
         """Cells of a row that a component or bound mapping names (they make a header row like known names do)."""
-        if not self._given and not self._remembered:
+        if not self._given and not self._remembered and self.asked is None:
             return 0
         found = [self.find([c]) for c in cells if isinstance(c, str) and c.strip()]
         return sum(m is not None and m.kind != IGNORE for m in found)

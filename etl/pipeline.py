@@ -50,6 +50,7 @@ class FileResult:
     load: loader.FileLoad | None = None
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (i18n key, params) for the report
     mappings: list = field(default_factory=list)  # the column mappings its chosen sheets used
+    asked: frozenset = frozenset()  # every header key recognition looked up a mapping for
 
     @property
     def ok(self) -> bool:
@@ -83,8 +84,15 @@ def process_file(path: Path, options: LoadOptions, catalog: Catalog | None = Non
         source = read_source(path, options.max_bytes, name)
     except ReadFailed as failed:
         return FileResult(name, [failed.problem])
+    mapset = mappings.MappingSet(options.mappings, options.remembered or [], asked=set())
+    result = _process_source(source, name, options, catalog, mapset)
+    result.asked = frozenset(mapset.asked)
+    return result
+
+
+def _process_source(source, name: str, options: LoadOptions, catalog: Catalog, mapset) -> FileResult:
+    """Recognise, choose the sheet(s), extract and validate a file already read."""
     file_years = years_in_text(name)
-    mapset = mappings.MappingSet(options.mappings, options.remembered or [])
     layouts = (transposed.recognise_sheet(s, catalog, mapset) for s in source.sheets)
     candidates = [sheets.candidate(layout) for layout in layouts if layout]
     choice = sheets.choose(candidates, file_years, options.year)
@@ -293,20 +301,52 @@ def to_frame(extraction: Extraction) -> pd.DataFrame:
 
 
 def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] | None = None) -> LoadOutcome:
-    """Validate every file; if all are clean, diff against the database and (unless dry-run) load."""
+    """Validate every file; if all are clean, diff against the database and (unless dry-run) load.
+
+    Remembered mappings (when ``options.remembered`` is None) are read with the connection the load
+    needs anyway, after a first pass without them that records every header text it looked up: when
+    none of them has a remembered mapping, that pass is exactly what a pass with them would give, so
+    only a file a remembered mapping concerns is read again.
+    """
     catalog = get_catalog()
-    names = display_names or [p.name for p in paths]
-    if options.remembered is None:
-        options = replace(options, remembered=mappings.remembered_at(options.db))
-    results = [process_file(Path(p), options, catalog, n) for p, n in zip(paths, names)]
+    files = list(zip(map(Path, paths), display_names or [Path(p).name for p in paths]))
+    if options.remembered is not None:
+        return _settle(_process_all(files, options, catalog), options, None)
+    results = _process_all(files, replace(options, remembered=[]), catalog)
+    con = dbmod.connect(options.db) if _writes(results, options) else None
+    remembered = mappings.remembered(con) if con is not None else mappings.remembered_at(options.db)
+    options = replace(options, remembered=remembered)
+    if any(m.key in r.asked for m in remembered for r in results):
+        if con is not None:
+            con.close()
+            con = None
+        results = _process_all(files, options, catalog)
+    return _settle(results, options, con)
+
+
+def _process_all(files: list[tuple[Path, str]], options: LoadOptions, catalog: Catalog) -> list[FileResult]:
+    """Every file read and validated, overlaps between them found, unused --map entries noted."""
+    results = [process_file(path, options, catalog, name) for path, name in files]
     _check_overlaps(results)
     results[-1].notes += mappings.unused_given(options.mappings, [m for r in results for m in r.mappings])
-    if not all(r.ok for r in results):
-        return LoadOutcome("rejected", results)
-    frame = pd.concat([r.load.frame for r in results], ignore_index=True)
-    if options.dry_run:
+    return results
+
+
+def _writes(results: list[FileResult], options: LoadOptions) -> bool:
+    return not options.dry_run and all(r.ok for r in results)
+
+
+def _settle(results: list[FileResult], options: LoadOptions, con) -> LoadOutcome:
+    """Reject, report a dry run, or diff and write (on ``con`` when already open); closes ``con``."""
+    if not _writes(results, options):
+        if con is not None:
+            con.close()
+        if not all(r.ok for r in results):
+            return LoadOutcome("rejected", results)
+        frame = pd.concat([r.load.frame for r in results], ignore_index=True)
         return LoadOutcome("dry-run", results, _dry_run_diffs(options, frame))
-    con = dbmod.connect(options.db)
+    frame = pd.concat([r.load.frame for r in results], ignore_index=True)
+    con = con or dbmod.connect(options.db)
     try:
         diffs = loader.diff_scopes(con, frame)
         user = loader.current_user(options.user)

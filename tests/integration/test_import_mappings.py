@@ -320,3 +320,22 @@ def test_mapped_headers_make_a_header_row_the_rules_did_not_find(tmp_path, db, c
     code, out, _ = cli(capsys, "load", path, "--db", db, "--lang", "en", "--map-file", mapfile)
     assert code == 0, out
     assert len(_remembered(db)) == 3
+
+
+def test_a_file_no_remembered_mapping_concerns_is_read_once(tmp_path, db, capsys, monkeypatch):
+    """Remembered mappings are read with the load's own connection; only a file they concern is read again."""
+    from etl import pipeline
+
+    code, _, _ = cli(capsys, "load", _csv(tmp_path, "pci_2019.csv"), "--db", db, "--map", f"{ODD}=PCI:TRANSPARENCY")
+    assert code == 0 and len(_remembered(db)) == 1
+    calls = []
+    real = pipeline.process_file
+    monkeypatch.setattr(pipeline, "process_file", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    plain = _csv(tmp_path, "pci_2020.csv", header=PCI_HEADER)
+    assert pipeline.run_load([plain], pipeline.LoadOptions(db=str(db))).status == "loaded"
+    assert calls == ["pci_2020.csv"]
+    calls.clear()
+    odd = _csv(tmp_path, "pci_2021.csv")
+    outcome = pipeline.run_load([odd], pipeline.LoadOptions(db=str(db)))
+    assert outcome.status == "loaded" and calls == ["pci_2021.csv", "pci_2021.csv"]
+    assert [m.source for m in outcome.files[0].mappings] == ["remembered"]
