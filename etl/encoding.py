@@ -11,6 +11,7 @@ Everything streams in chunks, so a large file is never held whole here.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,5 +205,8 @@ def _vietnamese_count(text: str) -> int:
 
 
 def has_control_chars(text: str) -> bool:
-    """C0/C1 control characters inside a cell: binary content, not a name or a number."""
-    return any((ord(ch) < 32 and ch not in "\t\r\n") or 0x7F <= ord(ch) < 0xA0 for ch in text)
+    """C0/C1 control characters inside a cell (tab, CR and LF aside): binary content, not a name or a number."""
+    return _CONTROL.search(text) is not None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from provindex import schema
 from provindex.text import fold
@@ -25,11 +26,21 @@ _RANK = schema.column("score", "rank")
 
 def is_missing(cell) -> bool:
     """An empty cell or a printed placeholder for "no value" ("-", "n/a", "…")."""
+    kind = type(cell)  # exact types first: this runs on every cell of a workbook
+    if kind is float:
+        return cell != cell  # NaN
+    if kind is int or kind is bool:
+        return False
     if cell is None:
         return True
     if isinstance(cell, float) and math.isnan(cell):
         return True
-    return isinstance(cell, str) and fold(cell) in _FOLDED_MISSING and not any(ch.isdigit() for ch in cell)
+    return isinstance(cell, str) and _missing_text(cell)
+
+
+@lru_cache(maxsize=20000)
+def _missing_text(cell: str) -> bool:
+    return fold(cell) in _FOLDED_MISSING and not any(ch.isdigit() for ch in cell)
 
 
 def missing_marker(cell) -> str | None:
@@ -41,6 +52,9 @@ def missing_marker(cell) -> str | None:
 
 def parse_number(cell) -> float | None:
     """A score from a cell: numbers, '7,25', '7.25', '85,5%', '1.234,5'. None if not a number."""
+    kind = type(cell)
+    if kind is float or kind is int:
+        return float(cell) if math.isfinite(cell) else None
     if isinstance(cell, bool):
         return None
     if isinstance(cell, (int, float)):
