@@ -19,13 +19,14 @@ view = views.compare_view(ctx.scores, ctx.catalog, index, ctx.year, ctx.unit_cod
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()
+ui.render_fallback(view)
 ui.render_target_gap(view, ctx, index)
 radar_col, bars_col = st.columns(2)
 with radar_col:
-    ui.show_chart(view.radar, f"percentiles_{index}_{ctx.unit_code}_{ctx.year}", ctx.lang, view.data, "radar")
+    ui.show_chart(view.radar, f"percentiles_{index}_{ctx.unit_code}_{view.year}", ctx.lang, view.data, "radar")
 with bars_col:
-    ui.show_chart(view.figure, f"profile_{index}_{ctx.unit_code}_{ctx.year}", ctx.lang, view.data, "bars")
+    ui.show_chart(view.figure, f"profile_{index}_{ctx.unit_code}_{view.year}", ctx.lang, view.data, "bars")
 ui.render_strengths(view, ctx)
 if view.heatmap is not None:
     st.subheader(t("compare.heatmap_title", ctx.lang))
-    ui.show_chart(view.heatmap, f"heatmap_{index}_{ctx.year}", ctx.lang, view.heatmap_data, "heatmap")
+    ui.show_chart(view.heatmap, f"heatmap_{index}_{view.year}", ctx.lang, view.heatmap_data, "heatmap")

@@ -17,8 +17,9 @@ view = views.ranking_view(ctx.scores, ctx.catalog, component, ctx.year, ctx.unit
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()
+ui.render_fallback(view)
 ui.render_notes(view.notes)
-ui.render_league(view, ctx, f"ranking_{component.replace(':', '_')}_{ctx.year}")
+ui.render_league(view, ctx, f"ranking_{component.replace(':', '_')}_{view.year}")
 ui.render_movers(view, ctx)
 ui.render_tiers(view, ctx)
 st.subheader(t("rank.bump_title", ctx.lang))

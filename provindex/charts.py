@@ -8,12 +8,14 @@ drawn thick and on top, fonts large enough for a projector.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from provindex.analysis import segments
 from provindex.i18n import localized, t
 from provindex.text import format_number
 
@@ -55,53 +57,106 @@ def chart_config(file_name: str) -> dict:
 
 
 # -- Trends --------------------------------------------------------------------------------
+@dataclass
+class TrendLabels:
+    """Words of a trend chart: its title, the value axis, the region's name and the years lines break at."""
+
+    title: str
+    y_title: str
+    region_name: str | None = None
+    cuts: list[int] = field(default_factory=list)
+
+
+def _runs(frame: pd.DataFrame, cuts: list[int], by: str | None = None) -> list[pd.DataFrame]:
+    """Rows of ``frame`` in runs of consecutive years that no cut (and no change of ``by``) separates."""
+    frame = frame.sort_values("year")
+    runs: list[pd.DataFrame] = []
+    for years in segments(frame["year"].tolist(), cuts):
+        part = frame[frame["year"].isin(years)]
+        if by is None:
+            runs.append(part)
+            continue
+        label = (part[by] != part[by].shift()).cumsum()
+        runs.extend(piece for _, piece in part.groupby(label, sort=True))
+    return runs
+
+
+def _draw_band(fig: go.Figure, band: pd.DataFrame, cuts: list[int], lang: str) -> None:
+    """National median (dashed) and middle-50% band; where coverage is partial, the published units' median only.
+
+    Each run between breaks and coverage changes is its own trace, so no line joins values that are not
+    comparable, and the legend names what each median is the median of.
+    """
+    shown: set[str] = set()
+    for run in _runs(band, cuts, by="partial"):
+        partial = bool(run["partial"].iloc[0])
+        if not partial:
+            legend = t("chart.iqr", lang)
+            fig.add_trace(go.Scatter(x=run["year"], y=run["q3"], mode="lines", line={"width": 0}, hoverinfo="skip",
+                                     showlegend=False, legendgroup="iqr"))
+            fig.add_trace(go.Scatter(x=run["year"], y=run["q1"], mode="lines", line={"width": 0}, fill="tonexty",
+                                     fillcolor=BAND_COLOR, name=legend, hoverinfo="skip", legendgroup="iqr",
+                                     showlegend=legend not in shown))
+            shown.add(legend)
+        name = t("chart.median_published", lang, n=int(run["n"].max())) if partial else t("chart.median", lang)
+        fig.add_trace(go.Scatter(x=run["year"], y=run["median"], mode="lines+markers" if len(run) == 1 else "lines",
+                                 name=name, legendgroup=name, showlegend=name not in shown,
+                                 line={"color": MEDIAN_COLOR, "dash": "dot" if partial else "dash", "width": 2},
+                                 marker={"color": MEDIAN_COLOR, "size": 6},
+                                 hovertemplate=name + ": %{y:.2f}<extra></extra>"))
+        shown.add(name)
+
+
 def trend_chart(series: pd.DataFrame, band: pd.DataFrame, regional: pd.DataFrame | None, focal: str,
                 names: dict[tuple[str, str], str], breaks: pd.DataFrame, actions: pd.DataFrame | None, lang: str,
-                y_title: str, region_name: str | None = None) -> go.Figure:
+                labels: TrendLabels) -> go.Figure:
     """Lines per unit (focal thick), national median with IQR band, regional mean, breaks, action markers.
 
     ``names`` is keyed by (unit_set, code): code 80 is Long An before July 2025 and Tây Ninh after,
-    so each segment carries the name of the unit it measured.
+    so each segment carries the name of the unit it measured. Lines break at ``labels.cuts``.
     """
     fig = go.Figure()
     years = sorted(set(series["year"]).union(band["year"]))
     if not band.empty:
-        fig.add_trace(go.Scatter(x=band["year"], y=band["q3"], mode="lines", line={"width": 0}, hoverinfo="skip",
-                                 showlegend=False))
-        fig.add_trace(go.Scatter(x=band["year"], y=band["q1"], mode="lines", line={"width": 0}, fill="tonexty",
-                                 fillcolor=BAND_COLOR, name=t("chart.iqr", lang), hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=band["year"], y=band["median"], mode="lines", name=t("chart.median", lang),
-                                 line={"color": MEDIAN_COLOR, "dash": "dash", "width": 2},
-                                 hovertemplate="%{y:.2f}"))
+        _draw_band(fig, band, labels.cuts, lang)
     if regional is not None and not regional.empty:
-        fig.add_trace(go.Scatter(x=regional["year"], y=regional["mean"], mode="lines",
-                                 name=t("chart.regional", lang, region=region_name or ""),
-                                 line={"color": "#D55E00", "dash": "dot", "width": 2}, hovertemplate="%{y:.2f}"))
+        name = t("chart.regional", lang, region=labels.region_name or "")
+        for position, run in enumerate(_runs(regional, labels.cuts)):
+            fig.add_trace(go.Scatter(x=run["year"], y=run["mean"], mode="lines", name=name, legendgroup="regional",
+                                     showlegend=position == 0, line={"color": "#D55E00", "dash": "dot", "width": 2},
+                                     hovertemplate=name + ": %{y:.2f}<extra></extra>"))
     others = [c for c in dict.fromkeys(series["unit_code"]) if c != focal]
     for position, code in enumerate(others + [focal]):
         color = FOCAL_COLOR if code == focal else OTHER_COLORS[position % len(OTHER_COLORS)]
-        width = 4 if code == focal else 2
-        unit_rows = series[series["unit_code"] == code].sort_values("year")
-        for unit_set, part in unit_rows.groupby("unit_set", sort=False):
-            merged = unit_set == "vn34"
-            name = names.get((unit_set, code), code)
-            fig.add_trace(go.Scatter(
-                x=part["year"], y=part["value"], mode="lines+markers",
-                name=name + (" " + t("chart.merged_suffix", lang) if merged else ""),
-                legendgroup=code, showlegend=not merged or len(unit_rows["unit_set"].unique()) == 1,
-                line={"color": color, "width": width},
-                marker={"size": 10 if merged else (8 if code == focal else 6), "symbol": "diamond" if merged else
-                        "circle", "color": color},
-                customdata=np.stack([part["rank_used"], part["n"]], axis=-1),
-                hovertemplate=f"{name}: %{{y:.2f}} ({t('chart.rank_short', lang)} "
-                              "%{customdata[0]}/%{customdata[1]})<extra></extra>"))
+        _unit_lines(fig, series[series["unit_code"] == code], code, names, color, code == focal, labels.cuts, lang)
     _draw_breaks(fig, breaks, lang)
     if actions is not None and not actions.empty:
         _draw_actions(fig, series[series["unit_code"] == focal], actions, lang)
-    base_layout(fig, lang)
-    fig.update_layout(hovermode="x unified", yaxis_title=y_title)
+    base_layout(fig, lang, title=labels.title)
+    fig.update_layout(hovermode="x unified", yaxis_title=labels.y_title)
     year_axis(fig, years)
     return fig
+
+
+def _unit_lines(fig: go.Figure, unit_rows: pd.DataFrame, code: str, names: dict[tuple[str, str], str], color: str,
+                focal: bool, cuts: list[int], lang: str) -> None:
+    """One unit's line, one trace per unit set and comparable run (a merged unit's vn34 points as diamonds)."""
+    shown = False
+    for unit_set, by_set in unit_rows.groupby("unit_set", sort=False):
+        merged = unit_set == "vn34"
+        name = names.get((unit_set, code), code)
+        for run in _runs(by_set, cuts):
+            legend = not shown and (not merged or len(unit_rows["unit_set"].unique()) == 1)
+            shown = shown or legend
+            fig.add_trace(go.Scatter(
+                x=run["year"], y=run["value"], mode="lines+markers",
+                name=name + (" " + t("chart.merged_suffix", lang) if merged else ""),
+                legendgroup=code, showlegend=legend, line={"color": color, "width": 4 if focal else 2},
+                marker={"size": 10 if merged else (8 if focal else 6), "symbol": "diamond" if merged else "circle",
+                        "color": color},
+                customdata=np.stack([run["rank_used"], run["n"]], axis=-1),
+                hovertemplate=f"{name}: %{{y:.2f}} ({t('chart.rank_short', lang)} "
+                              "%{customdata[0]}/%{customdata[1]})<extra></extra>"))
 
 
 def _draw_breaks(fig: go.Figure, breaks: pd.DataFrame, lang: str) -> None:

@@ -44,7 +44,9 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
         rank_text = t("ui.rank_of", lang, rank=card.rank, n=card.n_ranked)
         if card.partial_coverage:
             rank_text += " " + t("ui.rank_partial", lang, n=card.n_ranked)
-        rank_text += " · " + t("ui.quartile", lang, q=card.quartile)
+            rank_text += " · " + t("ui.group_published", lang, q=card.quartile, n=card.n_ranked)
+        else:
+            rank_text += " · " + t("ui.quartile", lang, q=card.quartile)
         if card.rank_change:
             key = "ui.rank_up" if card.rank_change > 0 else "ui.rank_down"
             rank_text += " · " + t(key, lang, n=abs(card.rank_change))
@@ -87,6 +89,12 @@ def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = No
         download_csv(data, file_name, lang, key=f"csv_{key or file_name}")
 
 
+def render_fallback(view) -> None:
+    """Say when the page shows an index's latest edition instead of the chosen year."""
+    if view.fallback_note:
+        st.info(view.fallback_note, icon=":material/history:")
+
+
 def render_notes(notes: list[str]) -> None:
     """The view's notes (coverage, breaks, estimates) as captions under its chart."""
     for note in notes:
@@ -101,24 +109,22 @@ def render_story(cards: list[IndexCard], ctx: PageContext) -> None:
 
 
 def render_league(view: RankingView, ctx: PageContext, file_name: str) -> None:
-    """The league table: numbers stay numeric (sortable), shown in Vietnamese format; CSV of what is shown."""
+    """The league table: rank and score stay numeric (sortable), changes read as words; CSV without decoration."""
     lang = ctx.lang
     table = view.table.copy()
     table["unit"] = [("★ " if c == ctx.unit_code else "") + u for c, u in zip(table["unit_code"], table["unit"])]
-    shown = table[["rank", "unit", "value", "rank_change", "value_change", "quartile", "trend"]]
-    styled = shown.style.format({"value": lambda v: format_number(v, lang),
-                                 "value_change": lambda v: format_signed(v, lang).replace("−", "-"),
-                                 "rank_change": lambda v: "" if pd.isna(v) else (f"{int(v):+d}" if v else "0")})
+    shown = table[["rank", "unit", "value", "rank_change_text", "value_change_text", "quartile", "trend"]]
+    styled = shown.style.format({"value": lambda v: format_number(v, lang)})
     st.dataframe(styled, hide_index=True, key="league", height=460, column_config={
         "rank": st.column_config.NumberColumn(t("chart.rank", lang), format="%d"),
         "unit": st.column_config.TextColumn(t("ui.unit", lang)),
         "value": t("rank.col_value", lang),
-        "rank_change": t("rank.col_rank_change", lang),
-        "value_change": t("rank.col_value_change", lang),
-        "quartile": st.column_config.NumberColumn(t("chart.quartile", lang), format="%d"),
+        "rank_change_text": t("rank.col_rank_change", lang),
+        "value_change_text": t("rank.col_value_change", lang),
+        "quartile": st.column_config.NumberColumn(view.quartile_label, format="%d"),
         "trend": st.column_config.LineChartColumn(t("rank.col_trend", lang)),
     })
-    download_csv(shown.drop(columns=["trend"]), file_name, lang, key="csv_league")
+    download_csv(view.download, file_name, lang, key="csv_league")
 
 
 def render_movers(view: RankingView, ctx: PageContext) -> None:
@@ -137,7 +143,8 @@ def render_tiers(view: RankingView, ctx: PageContext) -> None:
     """Units by quartile, folded away (the table already shows each unit's quartile)."""
     with st.expander(t("rank.tiers_title", ctx.lang)):
         for quartile, units in view.tiers.items():
-            st.markdown(f"**{t('chart.quartile_n', ctx.lang, q=quartile)}** ({len(units)}): " + ", ".join(units))
+            label = t("rank.group_n_published" if view.partial else "chart.quartile_n", ctx.lang, q=quartile)
+            st.markdown(f"**{label}** ({len(units)}): " + ", ".join(units))
 
 
 def render_target_gap(view: CompareView, ctx: PageContext, index: str) -> None:

@@ -54,12 +54,24 @@ def valid_unit(catalog: Catalog, unit_set: str, code: str) -> tuple[str, str | N
 
 def language_switch(lang: str) -> str:
     """The sidebar's language radio (its key is the session's language); returns the chosen language."""
-    if "pv_lang" not in st.session_state:
-        st.session_state["pv_lang"] = lang
+    keep("pv_lang", lang)
     with st.sidebar:
         choice = st.radio(t("ui.language", lang), LANGS, key="pv_lang", horizontal=True,
-                          format_func=lambda code: t(f"ui.lang_{code}", lang))
+                          format_func=lambda code: t(f"ui.lang_{code}", lang), persist_state="session")
     return normalise_lang(choice)
+
+
+def keep(key: str, default=None) -> None:
+    """Carry a widget's value over a page switch (each page's widget is a new one to Streamlit).
+
+    Streamlit drops a widget's value when a run does not draw it and gives the next page's widget of the
+    same key its default; writing the value back through the Session State API before the widget is
+    drawn makes it the new widget's starting value (STACK-NOTES §1.3: state across pages).
+    """
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    elif default is not None:
+        st.session_state[key] = default
 
 
 # -- pickers: state in the URL, as codes, so a link works in either language ----------------------
@@ -67,6 +79,7 @@ def _seed(key: str, options: list, default, multi: bool = False) -> None:
     """A widget's starting value: this session's choice, else the URL, else the default."""
     valid = {str(o): o for o in options}
     if key in st.session_state:
+        keep(key)
         current = st.session_state[key]
         if multi:
             kept = [v for v in current if str(v) in valid]

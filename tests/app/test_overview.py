@@ -18,7 +18,7 @@ def test_overview_for_three_units(demo_db, monkeypatch, unit, name):
     assert "DỮ LIỆU MÔ PHỎNG" in texts(app)
     body = texts(app)
     assert body.count("Hạng ") == 4 and "/63" in body
-    assert "Mạnh nhất:" in body and "Yếu nhất:" in body
+    assert "Mạnh nhất so với các tỉnh:" in body and "Yếu nhất so với các tỉnh:" in body
     assert all("so với 2020" in (m.delta or "") for m in app.metric)
     assert app.query_params["unit"] == unit and app.query_params["year"] == "2021"
 
@@ -27,7 +27,7 @@ def test_overview_in_english(demo_db, monkeypatch):
     app = run_page(OVERVIEW, demo_db, monkeypatch, unit="48", year="2020", lang="en")
     assert app.title[0].value == "Overview — Da Nang, 2020"
     body = texts(app)
-    assert "SIMULATED DATA" in body and "Strongest:" in body and "Rank " in body
+    assert "SIMULATED DATA" in body and "Strongest relative to other provinces:" in body and "Rank " in body
     assert "Tổng quan" not in body
     assert all(m.label.startswith("Score") for m in app.metric)
 
