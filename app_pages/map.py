@@ -21,5 +21,6 @@ if view.empty_message:
     st.info(view.empty_message)
     st.stop()
 ui.render_fallback(view)
-ui.show_chart(view.figure, f"map_{component.replace(':', '_')}_{view.year}", ctx.lang, view.data, "map")
+ui.show_chart(view.figure, f"map_{component.replace(':', '_')}_{view.year}", ctx.lang, view.data, "map",
+              view.exports.get("map"), ctx.is_demo)
 ui.render_notes(view.notes)

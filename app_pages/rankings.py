@@ -24,4 +24,5 @@ ui.render_movers(view, ctx)
 ui.render_tiers(view, ctx)
 st.subheader(t("rank.bump_title", ctx.lang))
 if view.figure is not None:
-    ui.show_chart(view.figure, f"rank_over_time_{component.replace(':', '_')}", ctx.lang, view.data, "bump")
+    ui.show_chart(view.figure, f"rank_over_time_{component.replace(':', '_')}", ctx.lang, view.data, "bump",
+                  view.exports.get("bump"), ctx.is_demo)

@@ -22,5 +22,6 @@ view = views.trend_view(ctx.scores, ctx.actions, ctx.catalog, component, ctx.uni
 if view.empty_message:
     st.info(view.empty_message)
 else:
-    ui.show_chart(view.figure, f"trend_{component.replace(':', '_')}_{ctx.unit_code}", ctx.lang, view.data, "trend")
+    ui.show_chart(view.figure, f"trend_{component.replace(':', '_')}_{ctx.unit_code}", ctx.lang, view.data, "trend",
+                  view.exports.get("trend"), ctx.is_demo)
     ui.render_notes(view.notes)

@@ -260,6 +260,13 @@ def heatmap_matrix(scores: pd.DataFrame, catalog: Catalog, index: str, year: int
     return wide[[c for c in parts if c in wide.columns]]
 
 
+def value_matrix(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, codes: list[str]) -> pd.DataFrame:
+    """Units x sub-indices of the published scores themselves (what the peers actually scored)."""
+    parts, frame = _edition_parts(scores, catalog, index, year)
+    wide = frame[frame["unit_code"].isin(codes)].pivot(index="unit_code", columns="component", values="value")
+    return wide[[c for c in parts if c in wide.columns]]
+
+
 def target_gap(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str) -> dict | None:
     """Composite points the focal unit needs for the next rank and for the top 10 (None if not ranked)."""
     unit_set = unit_set_for_year(year)

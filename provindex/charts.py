@@ -7,34 +7,49 @@ drawn thick and on top, fonts large enough for a projector.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
 from provindex.analysis import segments
 from provindex.i18n import localized, t
-from provindex.text import format_number
 
 FOCAL_COLOR = "#0072B2"
 OTHER_COLORS = ["#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999999"]
 BAND_COLOR = "rgba(120,120,120,0.18)"
 MEDIAN_COLOR = "#555555"
 SEQUENTIAL = "Cividis"
-QUARTILE_COLORS = ["#00204D", "#575C6D", "#A69D75", "#FFEA46"]  # cividis samples: Q1 (best) dark -> Q4 light
-MISSING_COLOR = "#E6E6E6"
 FONT_SIZE = 15
+TITLE_WIDTH = 36  # characters per title line: fits a 390-px phone at the title's font size
+EXPORT_SIZE = (1600, 900)  # 16:9 presentation size of exported charts
+
+
+def wrap(text: str, width: int = TITLE_WIDTH) -> str:
+    """``text`` broken into lines of at most ``width`` characters (plotly does not wrap titles or labels)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def base_layout(fig: go.Figure, lang: str, height: int = 460, title: str | None = None) -> go.Figure:
-    """The shared look: language's number separators, projector-size fonts, white background, legend below."""
+    """The shared look: language's number separators, projector-size fonts, white background, legend below.
+
+    The title is wrapped to a phone's width and sits above the plot; the legend sits under the x axis, so
+    neither covers the other at any width.
+    """
+    lines = wrap(title).count("<br>") + 1 if title else 0
     fig.update_layout(
         height=height, separators=",." if lang == "vi" else ".,", font={"size": FONT_SIZE},
-        margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 60}, title={"text": title} if title else None,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0}, hoverlabel={"font_size": FONT_SIZE},
+        margin={"l": 60, "r": 30, "t": 30 + 24 * lines, "b": 60},
+        title={"text": wrap(title), "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top",
+               "font": {"size": FONT_SIZE + 2}} if title else None,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0}, hoverlabel={"font_size": FONT_SIZE},
         plot_bgcolor="white", paper_bgcolor="white")
     fig.update_xaxes(showgrid=False, linecolor="#888")
     fig.update_yaxes(gridcolor="#E5E5E5", linecolor="#888")
@@ -51,9 +66,51 @@ def year_axis(fig: go.Figure, years: list[int]) -> None:
 
 
 def chart_config(file_name: str) -> dict:
-    """plotly.js config: PNG download from the chart's own toolbar (client-side, offline), no logo."""
-    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    """plotly.js config: PNG download from the chart's own toolbar (client-side, offline), no logo.
+
+    The PNG is drawn at the 16:9 presentation size (:data:`EXPORT_SIZE`), not at the size of the screen.
+    """
+    width, height = EXPORT_SIZE
+    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            "toImageButtonOptions": {"format": "png", "filename": file_name, "width": width, "height": height,
+                                     "scale": 1}}
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """What an exported chart carries besides its marks: title, unit, year(s), source line, simulated-data stamp."""
+
+    title: str
+    unit: str
+    year: str
+    source: str
+    simulated: bool = False
+
+
+def decorate_for_export(fig: go.Figure, info: ExportInfo, lang: str, fixed_size: bool = False) -> go.Figure:
+    """A copy of ``fig`` that stands alone on a slide (the deck's server-side PNG uses it too).
+
+    Title, a subtitle with unit · year · source, and a red simulated-data stamp when the numbers are
+    synthetic. Everything sits above the plot (nothing competes with the legend below it), wrapped to a
+    phone's width. ``fixed_size`` sets the 16:9 presentation size
+    (:data:`EXPORT_SIZE`) for a server-side PNG; the in-chart download gets that size from :func:`chart_config`.
+    """
+    out = go.Figure(fig)
+    subtitle = wrap(f"{info.unit} · {info.year} · {info.source}", TITLE_WIDTH + 12)
+    lines = wrap(info.title).count("<br>") + 1
+    sub_lines = subtitle.count("<br>") + 1
+    if info.simulated:
+        stamp = wrap(t("chart.simulated_stamp", lang), TITLE_WIDTH + 12)
+        sub_lines += stamp.count("<br>") + 1
+        subtitle += "<br>" + "<br>".join(f"<span style='color:#B00020'><b>{line}</b></span>"
+                                         for line in stamp.split("<br>"))
+    out.update_layout(title={"text": wrap(info.title), "subtitle": {"text": subtitle, "font": {"size": 12,
+                                                                                               "color": "#444"}},
+                             "x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top", "font": {"size": FONT_SIZE + 2}},
+                      margin={"t": 24 + 24 * lines + 17 * sub_lines})
+    if fixed_size:
+        out.update_layout(width=EXPORT_SIZE[0], height=EXPORT_SIZE[1])
+    return out
 
 
 # -- Trends --------------------------------------------------------------------------------
@@ -168,11 +225,10 @@ def _draw_breaks(fig: go.Figure, breaks: pd.DataFrame, lang: str) -> None:
         previous_year = row["year"]
         dash = "dot" if row["kind"] == "coverage" else "dash"
         fig.add_vline(x=x, line={"color": "#999", "dash": dash, "width": 1.5})
-        fig.add_annotation(x=x, y=1.02 + 0.07 * level, yref="paper", text=t(f"chart.break_{row['kind']}", lang),
-                           showarrow=False, font={"size": 12, "color": "#555"}, xanchor="left",
-                           hovertext=localized(row, "note", lang))
-    if not breaks.empty:
-        fig.update_layout(margin={"t": 70})
+        fig.add_annotation(x=x, y=0.99 - 0.07 * level, yref="paper", text=f"{row['year']}",
+                           showarrow=False, font={"size": 12, "color": "#555"}, xanchor="center", yanchor="top",
+                           bgcolor="rgba(255,255,255,0.8)",
+                           hovertext=t(f"chart.break_{row['kind']}", lang) + ": " + localized(row, "note", lang))
 
 
 def _draw_actions(fig: go.Figure, focal_series: pd.DataFrame, actions: pd.DataFrame, lang: str) -> None:
@@ -195,8 +251,11 @@ def _draw_actions(fig: go.Figure, focal_series: pd.DataFrame, actions: pd.DataFr
 
 
 # -- Rankings --------------------------------------------------------------------------------
-def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str) -> go.Figure:
-    """Rank over years (1 at the top) for chosen units."""
+def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str, title: str = "") -> go.Figure:
+    """Rank over years (1 at the top) for chosen units.
+
+    Each line is named at its end, never cut: the right margin fits the longest name.
+    """
     fig = go.Figure()
     codes = [c for c in dict.fromkeys(ranks["unit_code"]) if c != focal] + ([focal] if focal in set(ranks["unit_code"])
                                                                           else [])
@@ -207,22 +266,27 @@ def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str
                                  name=names.get(code, code), line={"color": color, "width": 4 if code == focal else 2},
                                  marker={"size": 10, "color": color},
                                  text=[names.get(code, code) if y == part["year"].max() else "" for y in part["year"]],
-                                 textposition="middle right", customdata=part["value"],
+                                 textposition="middle right", customdata=part["value"], cliponaxis=False,
                                  hovertemplate=f"{names.get(code, code)}: {t('chart.rank_short', lang)} %{{y}}"
                                                " (%{customdata:.2f})<extra></extra>"))
-    base_layout(fig, lang)
+    base_layout(fig, lang, title=title or None)
     worst = int(ranks["rank_used"].max()) if not ranks.empty else 1
     fig.update_yaxes(autorange="reversed", title=t("chart.rank", lang),
                      tickvals=[1] + list(range(5, worst + 1, 5)))
-    fig.update_layout(margin={"r": 150})
+    longest = max((len(names.get(c, c)) for c in codes), default=6)
+    fig.update_layout(margin={"r": 20 + 8 * longest, "l": 50}, showlegend=False)
     year_axis(fig, sorted(ranks["year"].unique()))
     return fig
 
 
 # -- Compare ---------------------------------------------------------------------------------
-def radar_chart(profile: pd.DataFrame, labels: dict[str, str], focal_name: str, lang: str) -> go.Figure:
-    """National percentile of each sub-index: the focal unit vs the peer median (0–100, outside = better)."""
-    theta = [labels[c] for c in profile["component"]]
+def radar_chart(profile: pd.DataFrame, labels: dict[str, str], focal_name: str, lang: str,
+                title: str = "") -> go.Figure:
+    """National percentile of each sub-index: the focal unit vs the peer median (0–100, outside = better).
+
+    Spoke labels are wrapped short lines and the polar area leaves room around it, so no label is cut.
+    """
+    theta = [wrap(labels[c], 14) for c in profile["component"]]
     peer = profile["peer_median_percentile"].tolist()
     fig = go.Figure()
     fig.add_trace(go.Scatterpolar(r=peer + [peer[0]], theta=theta + [theta[0]], name=t("chart.peer_median", lang),
@@ -231,143 +295,58 @@ def radar_chart(profile: pd.DataFrame, labels: dict[str, str], focal_name: str, 
                                   theta=theta + [theta[0]], name=focal_name, fill="toself",
                                   line={"color": FOCAL_COLOR, "width": 3}, fillcolor="rgba(0,114,178,0.15)",
                                   hovertemplate="%{theta}: %{r:.0f}"))
-    base_layout(fig, lang, height=520)
-    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100]},
-                             "angularaxis": {"tickfont": {"size": 13}}, "domain": {"x": [0.12, 0.88]}},
-                      margin={"l": 40, "r": 40})
+    base_layout(fig, lang, height=560, title=title or None)
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100],
+                                            "tickfont": {"size": 11}},
+                             "angularaxis": {"tickfont": {"size": 12}}, "domain": {"x": [0.22, 0.78]}},
+                      margin={"l": 20, "r": 20})
     return fig
 
 
-def profile_bars(profile: pd.DataFrame, labels: dict[str, str], focal_name: str, lang: str) -> go.Figure:
+def profile_bars(profile: pd.DataFrame, labels: dict[str, str], focal_name: str, lang: str,
+                 title: str = "") -> go.Figure:
     """Scores by sub-index: the focal unit, the peer median and the peer best."""
-    y = [labels[c] for c in profile["component"]]
+    y = [wrap(labels[c], 18) for c in profile["component"]]
     fig = go.Figure()
     for column, name, color in (("peer_best", t("chart.peer_best", lang), "#009E73"),
                                 ("peer_median", t("chart.peer_median", lang), "#999999"),
                                 ("value", focal_name, FOCAL_COLOR)):
         fig.add_trace(go.Bar(y=y, x=profile[column], orientation="h", name=name, marker_color=color,
                              hovertemplate="%{y}: %{x:.2f}<extra>" + name + "</extra>"))
-    base_layout(fig, lang, height=max(360, 48 * len(y)))
-    fig.update_layout(barmode="group", yaxis={"autorange": "reversed"})
+    base_layout(fig, lang, height=max(400, 56 * len(y)), title=title or None)
+    fig.update_layout(barmode="group", yaxis={"autorange": "reversed", "automargin": True})
+    return fig
+
+
+def peer_bars(matrix: pd.DataFrame, unit_names: dict[str, str], labels: dict[str, str], focal: str, lang: str,
+              title: str = "") -> go.Figure:
+    """The peers' actual scores side by side: one group of bars per sub-index, one bar per unit (focal in blue)."""
+    fig = go.Figure()
+    x = [wrap(labels[c], 12) for c in matrix.columns]
+    others = [c for c in matrix.index if c != focal]
+    for position, code in enumerate(others + ([focal] if focal in matrix.index else [])):
+        color = FOCAL_COLOR if code == focal else OTHER_COLORS[position % len(OTHER_COLORS)]
+        name = unit_names.get(code, code)
+        fig.add_trace(go.Bar(x=x, y=matrix.loc[code].tolist(), name=name, marker_color=color,
+                             opacity=1 if code == focal else 0.75,
+                             hovertemplate=name + " · %{x}: %{y:.2f}<extra></extra>"))
+    base_layout(fig, lang, height=520, title=title or None)
+    fig.update_layout(barmode="group", bargap=0.15)
+    fig.update_xaxes(tickfont={"size": 11}, automargin=True)
     return fig
 
 
 def heatmap(matrix: pd.DataFrame, unit_names: dict[str, str], labels: dict[str, str], focal: str,
-            lang: str) -> go.Figure:
+            lang: str, title: str = "") -> go.Figure:
     """Units x sub-indices coloured by national percentile; the focal unit is marked with a star."""
     rows = [("★ " if c == focal else "") + unit_names.get(c, c) for c in matrix.index]
-    fig = go.Figure(go.Heatmap(z=matrix.values, x=[labels[c] for c in matrix.columns], y=rows, zmin=0, zmax=100,
-                               colorscale=SEQUENTIAL, colorbar={"title": t("chart.percentile", lang)},
+    fig = go.Figure(go.Heatmap(z=matrix.values, x=[wrap(labels[c], 12) for c in matrix.columns], y=rows, zmin=0,
+                               zmax=100, colorscale=SEQUENTIAL, textfont={"size": 11},
+                               colorbar={"title": {"text": t("chart.percentile", lang), "side": "top"},
+                                         "orientation": "h", "y": -0.25, "yanchor": "top", "len": 0.8, "thickness": 12},
                                texttemplate="%{z:.0f}", hovertemplate="%{y} · %{x}: %{z:.0f}<extra></extra>"))
-    base_layout(fig, lang, height=max(320, 34 * len(rows) + 140))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-30)
+    base_layout(fig, lang, height=max(380, 30 * len(rows) + 260), title=title or None)
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12})
+    fig.update_xaxes(side="top", tickangle=0, tickfont={"size": 11}, automargin=True)
+    fig.update_layout(margin={"l": 10, "r": 10, "b": 90})
     return fig
-
-
-# -- Map ---------------------------------------------------------------------------------------
-def tile_map(tiles: pd.DataFrame, metric: str, lang: str, value_title: str, focal: str | None = None,
-             higher_better: bool = True) -> go.Figure:
-    """Equal squares placed geographically; colour by value (Cividis, darkest = best) or quartile; grey = no data."""
-    z, missing, hover = _tile_grids(tiles, metric, lang)
-    fig = go.Figure()
-    fig.add_trace(go.Heatmap(z=missing, colorscale=[[0, MISSING_COLOR], [1, MISSING_COLOR]], showscale=False,
-                             xgap=3, ygap=3, hoverinfo="skip"))
-    if metric == "quartile":
-        fig.add_trace(_quartile_trace(z, hover, lang))
-    else:
-        fig.add_trace(go.Heatmap(z=z, colorscale=SEQUENTIAL, reversescale=higher_better,
-                                 colorbar={"title": value_title, "len": 0.5},
-                                 xgap=3, ygap=3, customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=tiles["col"], y=tiles["row"], mode="text", text=tiles["label"], hoverinfo="skip",
-                             textfont={"size": 11, "color": [_label_color(v, metric, tile_q) for v, tile_q in
-                                                             zip(tiles["value"], tiles["quartile"])]},
-                             showlegend=False))
-    if focal is not None and focal in set(tiles["code"]):
-        tile = tiles[tiles["code"] == focal].iloc[0]
-        fig.add_shape(type="rect", x0=tile["col"] - 0.5, x1=tile["col"] + 0.5, y0=tile["row"] - 0.5,
-                      y1=tile["row"] + 0.5, line={"color": "#D55E00", "width": 4})
-    rows, cols = z.shape
-    base_layout(fig, lang, height=max(600, 40 * rows + 80))
-    fig.update_xaxes(visible=False, range=[-0.5, cols - 0.5], constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
-    return fig
-
-
-def _tile_grids(tiles: pd.DataFrame, metric: str, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(colour values, missing mask, hover texts) on the grid's rows x columns."""
-    rows, cols = int(tiles["row"].max()) + 1, int(tiles["col"].max()) + 1
-    z = np.full((rows, cols), np.nan)
-    missing = np.full((rows, cols), np.nan)
-    hover = np.full((rows, cols), "", dtype=object)
-    for tile in tiles.to_dict("records"):
-        r, c = int(tile["row"]), int(tile["col"])
-        if pd.isna(tile["value"]):
-            missing[r, c] = 1
-            hover[r, c] = f"{tile['unit']}: {t('chart.no_data', lang)}"
-        else:
-            z[r, c] = tile["quartile"] if metric == "quartile" else tile["value"]
-            hover[r, c] = (f"{tile['unit']}: {format_number(tile['value'], lang)} · {t('chart.rank_short', lang)} "
-                           f"{int(tile['rank'])}/{int(tile['n'])} · {t('chart.quartile_short', lang)} "
-                           f"{int(tile['quartile'])}")
-    return z, missing, hover
-
-
-def _quartile_trace(z: np.ndarray, hover: np.ndarray, lang: str) -> go.Heatmap:
-    """Four flat colour steps, Q1 (best) darkest, with a labelled colour bar."""
-    scale = [[0, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[1]],
-             [0.5, QUARTILE_COLORS[1]], [0.5, QUARTILE_COLORS[2]], [0.75, QUARTILE_COLORS[2]],
-             [0.75, QUARTILE_COLORS[3]], [1, QUARTILE_COLORS[3]]]
-    colorbar = {"title": t("chart.quartile", lang), "tickvals": [1.375, 2.125, 2.875, 3.625], "len": 0.5,
-                "ticktext": [t("chart.quartile_n", lang, q=q) for q in range(1, 5)]}
-    return go.Heatmap(z=z, zmin=1, zmax=4, colorscale=scale, colorbar=colorbar, xgap=3, ygap=3,
-                      customdata=hover, hovertemplate="%{customdata}<extra></extra>")
-
-
-def _label_color(value, metric: str, quartile) -> str:
-    """Tile label ink that stays readable on its tile's colour."""
-    if pd.isna(value):
-        return "#555555"
-    if metric == "quartile":
-        return "white" if quartile in (1, 2) else "black"
-    return "black"
-
-
-def geo_map(shapes: list[tuple[str, list[list[tuple[float, float]]]]], values: pd.DataFrame, lang: str,
-            value_title: str, higher_better: bool = True) -> go.Figure:
-    """A choropleth from the administrator's GeoJSON drawn as filled polygons on plain axes.
-
-    Plotly's geo traces fetch base-map topojson from a CDN; filled scatter polygons need nothing.
-    ``values`` has columns code, unit, value (NaN = no data); the best values are darkest.
-    """
-    data = values.set_index("code")
-    finite = data["value"].dropna()
-    low, high = (float(finite.min()), float(finite.max())) if not finite.empty else (0.0, 1.0)
-    fig = go.Figure()
-    for code, rings in shapes:
-        value = data["value"].get(code, np.nan)
-        unit = data["unit"].get(code, code)
-        color = MISSING_COLOR if pd.isna(value) else sample_colorscale(
-            SEQUENTIAL, [_colour_position(value, low, high, higher_better)])[0]
-        label = f"{unit}: {t('chart.no_data', lang) if pd.isna(value) else format_number(value, lang)}"
-        xs, ys = [], []
-        for ring in rings:
-            xs += [p[0] for p in ring] + [None]
-            ys += [p[1] for p in ring] + [None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line={"color": "white", "width": 0.6},
-                                 fillcolor=color, hoveron="fills", text=label, hoverinfo="text", showlegend=False))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-                             marker={"colorscale": SEQUENTIAL, "reversescale": higher_better, "cmin": low, "cmax": high,
-                                     "color": [low], "colorbar": {"title": value_title}}))
-    base_layout(fig, lang, height=720)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(16)))
-    return fig
-
-
-def _colour_position(value: float, low: float, high: float, higher_better: bool) -> float:
-    """Position on the Cividis scale: 0 (dark) for the best value of the range, 1 for the worst."""
-    if high == low:
-        return 0.0
-    share = (value - low) / (high - low)
-    return 1 - share if higher_better else share

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from provindex import analysis, charts
+from provindex import analysis, charts, map_charts
 from provindex.catalog import Catalog, unit_set_for_year
 from provindex.i18n import localized, t
 from provindex.text import format_number, format_signed
@@ -31,11 +31,30 @@ class View:
     empty_message: str | None = None
     year: int | None = None  # edition shown: the chosen year, or the index's latest before it (fallback)
     fallback_note: str | None = None
+    exports: dict[str, charts.ExportInfo] = field(default_factory=dict)  # chart name -> what its export carries
+
+
+def export_info(catalog: Catalog, component: str, title: str, years: str, lang: str) -> charts.ExportInfo:
+    """Title, unit, year(s) and source line of a chart of ``component`` (the page adds the simulated stamp)."""
+    spec = catalog.component(component)
+    row = catalog.index_row(spec["index"])
+    unit = t("chart.unit_percent", lang) if spec["unit"] == "percent" else t("chart.unit_points", lang)
+    source = t("chart.source", lang, publisher=localized(row, "publisher", lang), index=localized(row, "short", lang))
+    return charts.ExportInfo(title, unit, years, source)
+
+
+def _year_span(years) -> str:
+    """'2011–2024' (or one year) for a chart's subtitle."""
+    years = sorted(int(y) for y in years)
+    return f"{years[0]}–{years[-1]}" if years and years[0] != years[-1] else (str(years[0]) if years else "")
 
 
 def shown_year(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, lang: str) -> tuple[int, str | None]:
-    """The edition of ``index`` to show for ``year``: that year, or the index's latest earlier one on the same
-    unit set when the index has not published ``year`` yet (with a sentence saying so), as the Overview does."""
+    """The edition of ``index`` to show for ``year``, and a sentence when it is not ``year``.
+
+    That is ``year`` itself, or the index's latest earlier edition on the same unit set when the index has
+    not published ``year`` yet (the Overview does the same).
+    """
     unit_set = unit_set_for_year(year)
     rows = scores[(scores["index"] == index) & (scores["unit_set"] == unit_set)]
     years = sorted(int(y) for y in rows["year"].unique() if y <= year)
@@ -120,6 +139,7 @@ def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, co
     labels = charts.TrendLabels(title, y_title, _region_name(catalog, region, lang) if region else None, cuts)
     figure = charts.trend_chart(series, band, regional, focal, names, breaks, unit_actions, lang, labels)
     view = View(figure, _trend_table(series, band, names, lang))
+    view.exports["trend"] = export_info(catalog, component, title, _year_span(years), lang)
     view.notes.extend(_trend_notes(catalog, series, band, breaks, focal, names.get((unit_set, focal), focal), lang))
     if parts:
         view.notes.insert(0, t("trend.common_note", lang, parts=", ".join(catalog.component_label(c, lang)
@@ -197,7 +217,9 @@ def ranking_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: i
     ranks = analysis.bump_ranks(scores, catalog, component, codes, unit_set)
     names = {c: catalog.unit_name(unit_set, c, lang) for c in codes}
     if not ranks.empty:
-        view.figure = charts.bump_chart(ranks, focal, names, lang)
+        title = t("rank.bump_chart_title", lang, component=component_title(catalog, component, lang))
+        view.figure = charts.bump_chart(ranks, focal, names, lang, title)
+        view.exports["bump"] = export_info(catalog, component, title, _year_span(ranks["year"].unique()), lang)
         view.data = ranks.assign(unit=ranks["unit_code"].map(names))
     index = catalog.component(component)["index"]
     if len(table) < n_units:
@@ -254,6 +276,8 @@ class CompareView(View):
     weaknesses: list[str] = field(default_factory=list)
     room: list[str] = field(default_factory=list)
     peers: list[str] = field(default_factory=list)
+    peer_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # units x sub-indices, published scores
+    peer_figure: go.Figure | None = None
 
 
 def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str, group: str,
@@ -269,27 +293,52 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
         return CompareView(empty_message=t("compare.no_data", lang, unit=name, index=short, year=year))
     labels = {c: catalog.component_label(c, lang) for c in profile["component"]}
     view = CompareView(profile=profile, peers=peers, year=year, fallback_note=fallback)
-    view.figure = charts.profile_bars(profile, labels, name, lang)
-    view.radar = charts.radar_chart(profile, labels, name, lang)
-    matrix = analysis.heatmap_matrix(scores, catalog, index, year, peers)
-    names = {c: catalog.unit_name(unit_set, c, lang) for c in matrix.index}
-    view.heatmap = charts.heatmap(matrix, names, labels, focal, lang) if not matrix.empty else None
-    view.heatmap_data = matrix.rename(index=names, columns=labels).round(1).reset_index(
-        names=t("ui.unit", lang)) if not matrix.empty else pd.DataFrame()
+    titles = {key: t(f"compare.{key}_chart_title", lang, index=short, unit=name)
+              for key in ("bars", "radar", "heatmap", "peers")}
+    view.exports = {key: export_info(catalog, catalog.composite(index), title, str(year), lang)
+                    for key, title in titles.items()}
+    view.figure = charts.profile_bars(profile, labels, name, lang, titles["bars"])
+    view.radar = charts.radar_chart(profile, labels, name, lang, titles["radar"])
+    _peer_charts(view, scores, catalog, index, year, focal, labels, titles, lang)
     view.gap = analysis.target_gap(scores, catalog, index, year, focal)
     ordered = profile.sort_values("percentile", ascending=False)
     view.strengths = [_standing(r, labels, lang) for r in ordered.head(3).to_dict("records")]
     view.weaknesses = [_standing(r, labels, lang) for r in ordered.tail(3).iloc[::-1].to_dict("records")]
+    view.room = _room(profile, catalog, unit_set, labels, lang)
+    view.data = _profile_table(profile, labels, catalog, unit_set, lang)
+    return view
+
+
+def _peer_charts(view: CompareView, scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str,
+                 labels: dict[str, str], titles: dict[str, str], lang: str) -> None:
+    """The peers' actual scores (table and grouped bars) and their national percentiles (heatmap)."""
+    unit_set = unit_set_for_year(year)
+    matrix = analysis.heatmap_matrix(scores, catalog, index, year, view.peers)
+    values = analysis.value_matrix(scores, catalog, index, year, view.peers)
+    names = {c: catalog.unit_name(unit_set, c, lang) for c in set(matrix.index) | set(values.index)}
+    unit_column = t("ui.unit", lang)
+    if not matrix.empty:
+        view.heatmap = charts.heatmap(matrix, names, labels, focal, lang, titles["heatmap"])
+        view.heatmap_data = matrix.rename(index=names, columns=labels).round(1).reset_index(names=unit_column)
+    if not values.empty:
+        view.peer_figure = charts.peer_bars(values, names, labels, focal, lang, titles["peers"])
+        view.peer_scores = values.rename(index=names, columns=labels).round(PUBLISHED_DECIMALS).reset_index(
+            names=unit_column)
+
+
+def _room(profile: pd.DataFrame, catalog: Catalog, unit_set: str, labels: dict[str, str], lang: str) -> list[str]:
+    """Up to three sentences on where the focal unit is furthest behind its best peer."""
     room_key = "room_composite" if profile["room_composite"].notna().any() else "gap_to_best"
+    sentences = []
     for row in profile.sort_values(room_key, ascending=False).head(3).to_dict("records"):
         if row["gap_to_best"] <= 0:
             continue
         best = catalog.unit_name(unit_set, row["peer_best_unit"], lang)
         key = "compare.room_weighted" if room_key == "room_composite" else "compare.room"
-        view.room.append(t(key, lang, component=labels[row["component"]], gap=format_number(row["gap_to_best"], lang),
-                           best=best, points=format_number(row["room_composite"] or 0, lang)))
-    view.data = _profile_table(profile, labels, catalog, unit_set, lang)
-    return view
+        sentences.append(t(key, lang, component=labels[row["component"]],
+                           gap=format_number(row["gap_to_best"], lang), best=best,
+                           points=format_number(row["room_composite"] or 0, lang)))
+    return sentences
 
 
 def _standing(row: dict, labels: dict[str, str], lang: str) -> str:
@@ -318,15 +367,19 @@ def map_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, 
         return View(empty_message=t("map.no_data", lang, component=component_title(catalog, component, lang),
                                     year=year))
     title = axis_title(catalog, component, lang)
+    chart_title = f"{component_title(catalog, component, lang)} — {year}"
     higher_better = analysis.higher_is_better(catalog, component)
+    n_units, n_values = len(tiles), int(tiles["value"].notna().sum())
+    group = t("rank.group_published", lang, n=n_values) if analysis.partial_coverage(n_values, n_units) else None
     if shapes:
-        figure = charts.geo_map(shapes, tiles[["code", "unit", "value"]], lang, title, higher_better)
+        figure = map_charts.geo_map(shapes, tiles[["code", "unit", "value"]], lang, title, higher_better, chart_title)
     else:
-        figure = charts.tile_map(tiles, metric, lang, title, focal, higher_better)
+        figure = map_charts.tile_map(tiles, metric, lang, title, focal, higher_better, chart_title, group)
     table = tiles.sort_values("rank")[["unit", "value", "rank", "quartile"]].rename(columns={
         "unit": t("ui.unit", lang), "value": title, "rank": t("chart.rank", lang),
         "quartile": t("chart.quartile", lang)})
     view = View(figure, table, year=year, fallback_note=fallback)
+    view.exports["map"] = export_info(catalog, component, chart_title, str(year), lang)
     missing = int(tiles["value"].isna().sum())
     if missing:
         view.notes.append(t("map.missing", lang, n=missing, total=len(tiles)))

@@ -22,18 +22,20 @@ from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.ui.data import load_data, load_register, overview_cards
 from provindex.ui.impact import impact_controls, impact_results, render_impact_card, warm_impact
-from provindex.ui.render import (boundary_shapes, download_csv, render_index_card, render_fallback, render_league,
-                                 render_movers, render_notes, render_story, render_strengths, render_target_gap, render_tiers,
-                                 show_chart)
+from provindex.ui.render import (boundary_shapes, download_csv, render_fallback, render_index_card, render_league,
+                                 render_movers, render_notes, render_peer_scores, render_story, render_strengths,
+                                 render_target_gap, render_tiers, show_chart)
 from provindex.ui.state import (component_picker, current_lang, index_picker, initial_state, keep, language_switch,
-                                publish, units_picker, url_multiselect, url_select, url_toggle, valid_unit)
+                                publish, share_link, units_picker, url_multiselect, url_select, url_toggle,
+                                valid_unit)
 
 __all__ = [
     "PageContext", "page_setup", "current_lang", "load_data", "load_register", "overview_cards",
     "url_select", "url_multiselect", "url_toggle", "index_picker", "component_picker", "units_picker",
     "download_csv", "show_chart", "render_notes", "render_index_card", "render_story", "render_league",
-    "render_movers", "render_tiers", "render_fallback", "render_target_gap", "render_strengths", "boundary_shapes",
-    "warm_impact", "impact_controls", "impact_results", "render_impact_card",
+    "render_movers", "render_tiers", "render_fallback", "render_peer_scores", "render_target_gap",
+    "render_strengths", "boundary_shapes",
+    "share_link", "warm_impact", "impact_controls", "impact_results", "render_impact_card",
 ]
 
 

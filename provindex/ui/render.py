@@ -6,12 +6,13 @@ finished values and sentences; these functions place them on the page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from provindex.charts import chart_config
+from provindex.charts import ExportInfo, chart_config, decorate_for_export
 from provindex.i18n import localized, t
 from provindex.overview import IndexCard
 from provindex.text import format_number, format_signed
@@ -82,8 +83,15 @@ def download_csv(frame: pd.DataFrame, file_name: str, lang: str, key: str) -> No
                        key=key, on_click="ignore", icon=":material/download:")
 
 
-def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = None, key: str = "") -> None:
-    """The chart with its own PNG download (toolbar camera) and, below it, its data as CSV."""
+def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = None, key: str = "",
+               info: ExportInfo | None = None, simulated: bool = False) -> None:
+    """The chart with its own PNG download (toolbar camera, 16:9) and, below it, its data as CSV.
+
+    With ``info`` the chart carries its title, unit, year, source line and (``simulated``) the simulated-data
+    stamp on screen and in the PNG (:func:`provindex.charts.decorate_for_export`).
+    """
+    if info is not None:
+        figure = decorate_for_export(figure, replace(info, simulated=simulated), lang)
     st.plotly_chart(figure, config=chart_config(file_name), key=f"chart_{key or file_name}")
     if data is not None and not data.empty:
         download_csv(data, file_name, lang, key=f"csv_{key or file_name}")
@@ -175,6 +183,19 @@ def render_strengths(view: CompareView, ctx: PageContext) -> None:
         for line in view.weaknesses:
             st.markdown(f"- {line}")
     st.caption(t("compare.percentile_note", ctx.lang, n=len(view.peers)))
+
+
+def render_peer_scores(view: CompareView, ctx: PageContext, file_name: str) -> None:
+    """The peers' actual scores side by side: grouped bars and the table (numbers in the page's format)."""
+    if view.peer_scores.empty:
+        return
+    st.subheader(t("compare.peer_scores_title", ctx.lang))
+    show_chart(view.peer_figure, file_name, ctx.lang, None, "peer_bars", view.exports.get("peers"), ctx.is_demo)
+    unit_column = view.peer_scores.columns[0]
+    numbers = {c: (lambda v, lang=ctx.lang: format_number(v, lang)) for c in view.peer_scores.columns[1:]}
+    st.dataframe(view.peer_scores.style.format(numbers, na_rep="–"), hide_index=True, key="peer_scores",
+                 column_config={unit_column: st.column_config.TextColumn(unit_column, pinned=True)})
+    download_csv(view.peer_scores, file_name, ctx.lang, key="csv_peer_scores")
 
 
 def boundary_shapes(ctx: PageContext) -> list | None:

@@ -8,6 +8,7 @@ this session's choice, else the URL, else a default, and write their value back.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -72,6 +73,19 @@ def keep(key: str, default=None) -> None:
         st.session_state[key] = st.session_state[key]
     elif default is not None:
         st.session_state[key] = default
+
+
+def share_link() -> None:
+    """Sidebar: a copyable link to the current view (its codes reproduce the view in either language).
+
+    Called by the entry point after the page ran, so the link holds every choice the page made.
+    """
+    lang = current_lang()
+    pairs = [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    url = (st.context.url or "") + ("?" + urlencode(pairs) if pairs else "")
+    with st.sidebar.popover(t("ui.copy_link", lang), icon=":material/link:"):
+        st.caption(t("ui.copy_link_help", lang))
+        st.code(url, language=None, wrap_lines=True)
 
 
 # -- pickers: state in the URL, as codes, so a link works in either language ----------------------

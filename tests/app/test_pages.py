@@ -79,7 +79,7 @@ def test_compare_peer_groups(demo_db, monkeypatch, group):
     assert "Điểm mạnh" in body and "Điểm cần cải thiện" in body and "Dư địa cải thiện lớn nhất" in body
     labels = [m.label for m in app.metric]
     assert labels == ["Hạng hiện tại", "Điểm cần thêm để lên một bậc", "Điểm cần thêm để vào top 10"]
-    assert chart_count(app) == 3  # radar, bars, heatmap
+    assert chart_count(app) == 4  # radar, bars, heatmap, the peers' actual scores
 
 
 def test_compare_weighted_room_where_weights_are_known(demo_db, monkeypatch):
