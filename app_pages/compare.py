@@ -31,6 +31,5 @@ with bars_col:
 ui.render_strengths(view, ctx)
 ui.render_peer_scores(view, ctx, f"peer_scores_{index}_{view.year}")
 if view.heatmap is not None:
-    st.subheader(t("compare.heatmap_title", ctx.lang))
     ui.show_chart(view.heatmap, f"heatmap_{index}_{view.year}", ctx.lang, view.heatmap_data, "heatmap",
                   view.exports.get("heatmap"), ctx.is_demo)

@@ -43,12 +43,11 @@ def base_layout(fig: go.Figure, lang: str, height: int = 460, title: str | None 
     The title is wrapped to a phone's width and sits above the plot; the legend sits under the x axis, so
     neither covers the other at any width.
     """
-    lines = wrap(title).count("<br>") + 1 if title else 0
     fig.update_layout(
         height=height, separators=",." if lang == "vi" else ".,", font={"size": FONT_SIZE},
-        margin={"l": 60, "r": 30, "t": 30 + 24 * lines, "b": 60},
-        title={"text": wrap(title), "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top",
-               "font": {"size": FONT_SIZE + 2}} if title else None,
+        margin={"l": 60, "r": 30, "t": 16 if title else 30, "b": 60},
+        title={"text": wrap(title), "x": 0, "xanchor": "left", "xref": "container", "yref": "paper",
+               "automargin": True, "pad": {"b": 12, "l": 4}, "font": {"size": FONT_SIZE + 1}} if title else None,
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0}, hoverlabel={"font_size": FONT_SIZE},
         plot_bgcolor="white", paper_bgcolor="white")
     fig.update_xaxes(showgrid=False, linecolor="#888")
@@ -96,18 +95,17 @@ def decorate_for_export(fig: go.Figure, info: ExportInfo, lang: str, fixed_size:
     (:data:`EXPORT_SIZE`) for a server-side PNG; the in-chart download gets that size from :func:`chart_config`.
     """
     out = go.Figure(fig)
-    subtitle = wrap(f"{info.unit} · {info.year} · {info.source}", TITLE_WIDTH + 12)
-    lines = wrap(info.title).count("<br>") + 1
-    sub_lines = subtitle.count("<br>") + 1
+    lines = [f"<b>{line}</b>" for line in wrap(info.title).split("<br>")]
+    small = "<span style='font-size:12px;color:#444'>{}</span>"
+    lines += [small.format(line) for line in wrap(f"{info.unit} · {info.year} · {info.source}",
+                                                   TITLE_WIDTH + 12).split("<br>")]
     if info.simulated:
-        stamp = wrap(t("chart.simulated_stamp", lang), TITLE_WIDTH + 12)
-        sub_lines += stamp.count("<br>") + 1
-        subtitle += "<br>" + "<br>".join(f"<span style='color:#B00020'><b>{line}</b></span>"
-                                         for line in stamp.split("<br>"))
-    out.update_layout(title={"text": wrap(info.title), "subtitle": {"text": subtitle, "font": {"size": 12,
-                                                                                               "color": "#444"}},
-                             "x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top", "font": {"size": FONT_SIZE + 2}},
-                      margin={"t": 24 + 24 * lines + 17 * sub_lines})
+        stamp = "<span style='font-size:12px;color:#B00020'><b>{}</b></span>"
+        lines += [stamp.format(line) for line in wrap(t("chart.simulated_stamp", lang), TITLE_WIDTH + 12).split("<br>")]
+    out.update_layout(title={"text": "<br>".join(lines), "x": 0, "xanchor": "left", "xref": "container",
+                             "yref": "paper", "automargin": True, "pad": {"b": 12, "l": 4},
+                             "font": {"size": FONT_SIZE + 1}},
+                      margin={"t": 16})
     if fixed_size:
         out.update_layout(width=EXPORT_SIZE[0], height=EXPORT_SIZE[1])
     return out
@@ -254,29 +252,42 @@ def _draw_actions(fig: go.Figure, focal_series: pd.DataFrame, actions: pd.DataFr
 def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str, title: str = "") -> go.Figure:
     """Rank over years (1 at the top) for chosen units.
 
-    Each line is named at its end, never cut: the right margin fits the longest name.
+    Each line is named at its end in its colour; names of close ranks are spread apart so none overlaps,
+    and the right margin fits the longest name, so none is cut.
     """
     fig = go.Figure()
-    codes = [c for c in dict.fromkeys(ranks["unit_code"]) if c != focal] + ([focal] if focal in set(ranks["unit_code"])
-                                                                          else [])
-    for position, code in enumerate(codes):
+    codes = [c for c in dict.fromkeys(ranks["unit_code"]) if c != focal]
+    codes += [focal] if focal in set(ranks["unit_code"]) else []
+    colors = {code: FOCAL_COLOR if code == focal else OTHER_COLORS[i % len(OTHER_COLORS)]
+              for i, code in enumerate(codes)}
+    for code in codes:
         part = ranks[ranks["unit_code"] == code]
-        color = FOCAL_COLOR if code == focal else OTHER_COLORS[position % len(OTHER_COLORS)]
-        fig.add_trace(go.Scatter(x=part["year"], y=part["rank_used"], mode="lines+markers+text",
-                                 name=names.get(code, code), line={"color": color, "width": 4 if code == focal else 2},
-                                 marker={"size": 10, "color": color},
-                                 text=[names.get(code, code) if y == part["year"].max() else "" for y in part["year"]],
-                                 textposition="middle right", customdata=part["value"], cliponaxis=False,
+        fig.add_trace(go.Scatter(x=part["year"], y=part["rank_used"], mode="lines+markers",
+                                 name=names.get(code, code), line={"color": colors[code],
+                                                                   "width": 4 if code == focal else 2},
+                                 marker={"size": 10, "color": colors[code]}, customdata=part["value"],
                                  hovertemplate=f"{names.get(code, code)}: {t('chart.rank_short', lang)} %{{y}}"
                                                " (%{customdata:.2f})<extra></extra>"))
-    base_layout(fig, lang, title=title or None)
     worst = int(ranks["rank_used"].max()) if not ranks.empty else 1
-    fig.update_yaxes(autorange="reversed", title=t("chart.rank", lang),
-                     tickvals=[1] + list(range(5, worst + 1, 5)))
+    _end_labels(fig, ranks, codes, names, colors, gap=max(1.0, worst / 14))
+    base_layout(fig, lang, title=title or None)
+    fig.update_yaxes(autorange="reversed", title=t("chart.rank", lang), tickvals=[1] + list(range(5, worst + 1, 5)))
     longest = max((len(names.get(c, c)) for c in codes), default=6)
     fig.update_layout(margin={"r": 20 + 8 * longest, "l": 50}, showlegend=False)
     year_axis(fig, sorted(ranks["year"].unique()))
     return fig
+
+
+def _end_labels(fig: go.Figure, ranks: pd.DataFrame, codes: list[str], names: dict[str, str],
+                colors: dict[str, str], gap: float) -> None:
+    """Each unit's name right of its last point, pushed down by at least ``gap`` ranks from the one above."""
+    last = ranks.sort_values("year").groupby("unit_code").tail(1).set_index("unit_code")
+    placed = -np.inf
+    for code in sorted((c for c in codes if c in last.index), key=lambda c: last.loc[c, "rank_used"]):
+        row = last.loc[code]
+        placed = max(float(row["rank_used"]), placed + gap)
+        fig.add_annotation(x=row["year"], y=placed, text=names.get(code, code), showarrow=False, xanchor="left",
+                           xshift=10, font={"color": colors[code], "size": 13})
 
 
 # -- Compare ---------------------------------------------------------------------------------
@@ -322,7 +333,7 @@ def peer_bars(matrix: pd.DataFrame, unit_names: dict[str, str], labels: dict[str
               title: str = "") -> go.Figure:
     """The peers' actual scores side by side: one group of bars per sub-index, one bar per unit (focal in blue)."""
     fig = go.Figure()
-    x = [wrap(labels[c], 12) for c in matrix.columns]
+    x = [labels[c] for c in matrix.columns]
     others = [c for c in matrix.index if c != focal]
     for position, code in enumerate(others + ([focal] if focal in matrix.index else [])):
         color = FOCAL_COLOR if code == focal else OTHER_COLORS[position % len(OTHER_COLORS)]
@@ -332,7 +343,7 @@ def peer_bars(matrix: pd.DataFrame, unit_names: dict[str, str], labels: dict[str
                              hovertemplate=name + " · %{x}: %{y:.2f}<extra></extra>"))
     base_layout(fig, lang, height=520, title=title or None)
     fig.update_layout(barmode="group", bargap=0.15)
-    fig.update_xaxes(tickfont={"size": 11}, automargin=True)
+    fig.update_xaxes(tickfont={"size": 12}, tickangle=-90, automargin=True)
     return fig
 
 
@@ -340,13 +351,13 @@ def heatmap(matrix: pd.DataFrame, unit_names: dict[str, str], labels: dict[str, 
             lang: str, title: str = "") -> go.Figure:
     """Units x sub-indices coloured by national percentile; the focal unit is marked with a star."""
     rows = [("★ " if c == focal else "") + unit_names.get(c, c) for c in matrix.index]
-    fig = go.Figure(go.Heatmap(z=matrix.values, x=[wrap(labels[c], 12) for c in matrix.columns], y=rows, zmin=0,
+    fig = go.Figure(go.Heatmap(z=matrix.values, x=[labels[c] for c in matrix.columns], y=rows, zmin=0,
                                zmax=100, colorscale=SEQUENTIAL, textfont={"size": 11},
-                               colorbar={"title": {"text": t("chart.percentile", lang), "side": "top"},
-                                         "orientation": "h", "y": -0.25, "yanchor": "top", "len": 0.8, "thickness": 12},
+                               colorbar={"title": {"text": wrap(t("chart.percentile", lang), 10)}, "len": 0.8,
+                                         "thickness": 12},
                                texttemplate="%{z:.0f}", hovertemplate="%{y} · %{x}: %{z:.0f}<extra></extra>"))
     base_layout(fig, lang, height=max(380, 30 * len(rows) + 260), title=title or None)
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12})
-    fig.update_xaxes(side="top", tickangle=0, tickfont={"size": 11}, automargin=True)
-    fig.update_layout(margin={"l": 10, "r": 10, "b": 90})
+    fig.update_xaxes(tickangle=-90, tickfont={"size": 12}, automargin=True)  # upright labels never overlap
+    fig.update_layout(margin={"l": 10, "r": 10, "b": 20})
     return fig

@@ -177,7 +177,9 @@ def _trend_table(series: pd.DataFrame, band: pd.DataFrame, names: dict[tuple[str
     stats = band.set_index("year")[["q1", "median", "q3", "n"]].rename(columns={
         "q1": t("chart.q1", lang), "median": t("chart.median_of_values", lang), "q3": t("chart.q3", lang),
         "n": t("chart.n_values", lang)})
-    return wide.join(stats, how="outer").reset_index().rename(columns={"year": t("ui.year", lang)})
+    table = wide.join(stats, how="outer").round(PUBLISHED_DECIMALS)
+    table[t("chart.n_values", lang)] = table[t("chart.n_values", lang)].astype("Int64")
+    return table.reset_index().rename(columns={"year": t("ui.year", lang)})
 
 
 # -- Rankings ------------------------------------------------------------------------------------
@@ -220,7 +222,10 @@ def ranking_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: i
         title = t("rank.bump_chart_title", lang, component=component_title(catalog, component, lang))
         view.figure = charts.bump_chart(ranks, focal, names, lang, title)
         view.exports["bump"] = export_info(catalog, component, title, _year_span(ranks["year"].unique()), lang)
-        view.data = ranks.assign(unit=ranks["unit_code"].map(names))
+        view.data = pd.DataFrame({t("ui.year", lang): ranks["year"], t("ui.unit", lang): ranks["unit_code"].map(names),
+                                  t("chart.rank", lang): ranks["rank_used"].astype("Int64"),
+                                  t("chart.n_values", lang): ranks["n"].astype("Int64"),
+                                  t("rank.col_value", lang): ranks["value"].round(PUBLISHED_DECIMALS)})
     index = catalog.component(component)["index"]
     if len(table) < n_units:
         coverage = catalog.breaks_for(index)
@@ -354,7 +359,9 @@ def _profile_table(profile: pd.DataFrame, labels: dict[str, str], catalog: Catal
                            peer_best_unit=[catalog.unit_name(unit_set, c, lang) for c in profile["peer_best_unit"]])
     columns = ["component", "value", "rank", "n", "percentile", "peer_median", "peer_best", "peer_best_unit",
                "gap_to_best", "room_composite"]
-    return table[columns].rename(columns={c: t(f"compare.col_{c}", lang) for c in columns})
+    table = table[columns].round({c: PUBLISHED_DECIMALS for c in columns if c not in ("rank", "n", "percentile")})
+    table = table.astype({"rank": "Int64", "n": "Int64"}).round({"percentile": 0})
+    return table.rename(columns={c: t(f"compare.col_{c}", lang) for c in columns})
 
 
 # -- Map --------------------------------------------------------------------------------------------
@@ -375,9 +382,10 @@ def map_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, 
         figure = map_charts.geo_map(shapes, tiles[["code", "unit", "value"]], lang, title, higher_better, chart_title)
     else:
         figure = map_charts.tile_map(tiles, metric, lang, title, focal, higher_better, chart_title, group)
-    table = tiles.sort_values("rank")[["unit", "value", "rank", "quartile"]].rename(columns={
-        "unit": t("ui.unit", lang), "value": title, "rank": t("chart.rank", lang),
-        "quartile": t("chart.quartile", lang)})
+    table = tiles.sort_values("rank")[["unit", "value", "rank", "quartile"]].astype(
+        {"rank": "Int64", "quartile": "Int64"}).round({"value": PUBLISHED_DECIMALS}).rename(columns={
+            "unit": t("ui.unit", lang), "value": title, "rank": t("chart.rank", lang),
+            "quartile": group or t("chart.quartile", lang)})
     view = View(figure, table, year=year, fallback_note=fallback)
     view.exports["map"] = export_info(catalog, component, chart_title, str(year), lang)
     missing = int(tiles["value"].isna().sum())

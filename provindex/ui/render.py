@@ -38,6 +38,7 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
         decimals = 2
         delta = None
         if card.change is not None:
+            # st.metric reads the direction (arrow, colour) from a leading ASCII hyphen
             delta = format_signed(card.change, lang, decimals).replace("−", "-")
             delta += " " + t("ui.vs_year", lang, year=card.prev_year)
         label = t("ui.score_points" if index_row["unit"] == "points" else "ui.score_percent", lang)
@@ -142,7 +143,7 @@ def render_movers(view: RankingView, ctx: PageContext) -> None:
     for frame, key in ((view.up, "rank.movers_up"), (view.down, "rank.movers_down")):
         if frame.empty:
             continue
-        items = [t("rank.mover_item", lang, unit=r["unit"], change=f"{int(r['rank_change']):+d}", rank=int(r["rank"]))
+        items = [t("rank.mover_item", lang, unit=r["unit"], change=r["rank_change_text"], rank=int(r["rank"]))
                  for r in frame.to_dict("records")]
         st.markdown(f"**{t(key, lang)}** " + "; ".join(items))
 

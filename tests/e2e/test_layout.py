@@ -53,9 +53,12 @@ def test_page_fits(browser, app_url, path, width, lang):
         wait_for_app(page)
         if path:
             page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-            page.wait_for_timeout(800)  # plotly lays out its text after the first paint
+        # Streamlit scrolls inside its main block: a viewport as tall as the page shows (and lays out) everything
+        tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        page.set_viewport_size({"width": w, "height": max(h, min(int(tall) + 40, 9000))})
+        page.wait_for_timeout(1200)  # plotly lays out its text after a resize
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{path or 'overview'}_{width}_{lang}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{path or 'overview'}_{width}_{lang}.png"))
         assert page.evaluate(OVERFLOW) <= 1, "the page scrolls sideways"
         assert page.evaluate(CLIPPED) == []
         assert page.evaluate(CHART_TEXT_OUT) == []
