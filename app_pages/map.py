@@ -24,3 +24,4 @@ ui.render_fallback(view)
 ui.show_chart(view.figure, f"map_{component.replace(':', '_')}_{view.year}", ctx.lang, view.data, "map",
               view.exports.get("map"), ctx.is_demo)
 ui.render_notes(view.notes)
+ui.render_tile_key(view.tile_key, ctx.lang)

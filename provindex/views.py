@@ -32,6 +32,7 @@ class View:
     year: int | None = None  # edition shown: the chosen year, or the index's latest before it (fallback)
     fallback_note: str | None = None
     exports: dict[str, charts.ExportInfo] = field(default_factory=dict)  # chart name -> what its export carries
+    tile_key: list[str] = field(default_factory=list)  # map: "**DNA** Đà Nẵng" for each tile abbreviation
 
 
 def export_info(catalog: Catalog, component: str, title: str, years: str, lang: str) -> charts.ExportInfo:
@@ -388,6 +389,8 @@ def map_view(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, 
             "quartile": group or t("chart.quartile", lang)})
     view = View(figure, table, year=year, fallback_note=fallback)
     view.exports["map"] = export_info(catalog, component, chart_title, str(year), lang)
+    if not shapes:
+        view.tile_key = [f"**{r['label']}** {r['unit']}" for r in tiles.sort_values("label").to_dict("records")]
     missing = int(tiles["value"].isna().sum())
     if missing:
         view.notes.append(t("map.missing", lang, n=missing, total=len(tiles)))

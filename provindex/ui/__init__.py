@@ -24,9 +24,9 @@ from provindex.ui.data import load_data, load_register, overview_cards
 from provindex.ui.impact import impact_controls, impact_results, render_impact_card, warm_impact
 from provindex.ui.render import (boundary_shapes, download_csv, render_fallback, render_index_card, render_league,
                                  render_movers, render_notes, render_peer_scores, render_story, render_strengths,
-                                 render_target_gap, render_tiers, show_chart)
+                                 render_target_gap, render_tile_key, render_tiers, show_chart)
 from provindex.ui.state import (component_picker, current_lang, index_picker, initial_state, keep, language_switch,
-                                publish, share_link, units_picker, url_multiselect, url_select, url_toggle,
+                                publish, share_link, unit_label, units_picker, url_multiselect, url_select, url_toggle,
                                 valid_unit)
 
 __all__ = [
@@ -34,7 +34,7 @@ __all__ = [
     "url_select", "url_multiselect", "url_toggle", "index_picker", "component_picker", "units_picker",
     "download_csv", "show_chart", "render_notes", "render_index_card", "render_story", "render_league",
     "render_movers", "render_tiers", "render_fallback", "render_peer_scores", "render_target_gap",
-    "render_strengths", "boundary_shapes",
+    "render_strengths", "boundary_shapes", "render_tile_key", "unit_label",
     "share_link", "warm_impact", "impact_controls", "impact_results", "render_impact_card",
 ]
 
@@ -96,8 +96,8 @@ def _sidebar_filters(catalog: Catalog, years: list[int], lang: str) -> tuple[int
         st.session_state["pv_unit"] = unit
         codes = list(catalog.units_of(unit_set)["code"])
         unit = st.selectbox(t("ui.unit", lang), codes, key="pv_unit",
-                            format_func=lambda c: catalog.unit_name(unit_set, c, lang), persist_state="session")
-        st.caption(t("ui.unit_set_caption", lang, unit_set=unit_set, n=len(codes)))
+                            format_func=lambda c: unit_label(catalog, unit_set, c, lang), persist_state="session")
+        st.caption(t("ui.unit_set_caption", lang, n=len(codes), period=t(f"ui.period_{unit_set}", lang)))
     return year, unit_set, unit, former
 
 

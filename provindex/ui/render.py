@@ -199,13 +199,20 @@ def render_peer_scores(view: CompareView, ctx: PageContext, file_name: str) -> N
     download_csv(view.peer_scores, file_name, ctx.lang, key="csv_peer_scores")
 
 
+def render_tile_key(key: list[str], lang: str) -> None:
+    """The abbreviations on the tiles and the provinces they stand for, folded away."""
+    if key:
+        with st.expander(t("map.tile_key", lang)):
+            st.markdown(" · ".join(key))
+
+
 def boundary_shapes(ctx: PageContext) -> list | None:
     """The administrator's boundaries when supplied and chosen; otherwise None (tile grid)."""
-    from provindex.geo import geo_dir, load_shapes
+    from provindex.geo import load_shapes
 
     shapes, unmatched = load_shapes(ctx.unit_set, ctx.catalog)
     if not shapes:
-        st.caption(t("map.tile_note", ctx.lang, folder=str(geo_dir())))
+        st.caption(t("map.tile_note", ctx.lang))
         return None
     use = url_toggle(t("map.use_boundaries", ctx.lang), "boundaries", False)
     if unmatched:

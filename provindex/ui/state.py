@@ -15,6 +15,7 @@ import streamlit as st
 from provindex import config, views
 from provindex.catalog import Catalog
 from provindex.i18n import LANGS, localized, normalise_lang, t
+from provindex.text import strip_accents
 
 if TYPE_CHECKING:
     from provindex.ui import PageContext
@@ -170,6 +171,16 @@ def component_picker(ctx: PageContext, index: str, key: str = "component") -> st
     return url_select(t("ui.component", ctx.lang), options, key, options[0], lambda code: _indent(ctx, code))
 
 
+def unit_label(catalog: Catalog, unit_set: str, code: str, lang: str) -> str:
+    """A unit's name in a picker, with its unaccented spelling after it when that differs ("Đà Nẵng · Da Nang").
+
+    Streamlit's option filter does not fold diacritics, so typing "da nang" or "hue" would find nothing.
+    """
+    name = catalog.unit_name(unit_set, code, lang)
+    plain = strip_accents(name)
+    return name if plain == name else f"{name} · {plain}"
+
+
 def _indent(ctx: PageContext, code: str) -> str:
     level = int(ctx.catalog.component(code)["level"])
     return "\u2003" * level + ctx.catalog.component_label(code, ctx.lang, short=False)
@@ -180,5 +191,5 @@ def units_picker(ctx: PageContext, label_key: str, key: str, default: list[str] 
     """Units of the page's unit set to show beside the focal one (by name, kept as codes)."""
     codes = ctx.catalog.units_of(ctx.unit_set)["code"].tolist()
     return url_multiselect(t(label_key, ctx.lang), codes, key, [c for c in (default or []) if c in codes],
-                           lambda code: ctx.catalog.unit_name(ctx.unit_set, code, ctx.lang),
+                           lambda code: unit_label(ctx.catalog, ctx.unit_set, code, ctx.lang),
                            t("ui.choose_units", ctx.lang), max_selections)
