@@ -93,7 +93,7 @@ def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = No
     """
     if info is not None:
         figure = decorate_for_export(figure, replace(info, simulated=simulated), lang)
-    st.plotly_chart(figure, config=chart_config(file_name), key=f"chart_{key or file_name}")
+    st.plotly_chart(figure, config=chart_config(file_name, lang), key=f"chart_{key or file_name}")
     if data is not None and not data.empty:
         download_csv(data, file_name, lang, key=f"csv_{key or file_name}")
 

@@ -23,6 +23,9 @@ def test_trends_for_units_and_components(demo_db, monkeypatch, unit, component):
     assert app.query_params["component"] == component
     assert app.multiselect(key="units").value == ["22", "31"]
     assert "Tải số liệu (CSV)" in [b.label for b in app.get("download_button")]
+    config = json.loads(app.get("plotly_chart")[0].proto.config)
+    assert config["locale"] == "vi" and config["locales"]["vi"]["dictionary"]["Zoom in"] == "Phóng to"
+    assert (config["toImageButtonOptions"]["width"], config["toImageButtonOptions"]["height"]) == (1600, 900)
 
 
 def test_trends_explain_series_breaks_and_mark_actions(demo_db, monkeypatch):

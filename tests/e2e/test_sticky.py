@@ -47,3 +47,12 @@ def test_typing_without_accents_finds_the_province(page, app_url):
         page.keyboard.type(typed)
         assert page.get_by_role("option").filter(has_text=found).count() >= 1, typed
         page.keyboard.press("Escape")
+
+
+def test_the_chart_toolbar_speaks_vietnamese(page, app_url):
+    page.goto(f"{app_url}/trends?year=2024&unit=48")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot")
+    page.locator(".js-plotly-plot").first.hover()
+    titles = [b.get_attribute("data-title") for b in page.locator(".modebar-btn").all()]
+    assert "Tải ảnh PNG" in titles and "Phóng to" in titles and "Zoom in" not in titles
