@@ -70,7 +70,8 @@ def _status_sentence(card: IndexCard, ctx: PageContext) -> str:
     lang = ctx.lang
     first_year = ctx.catalog.index_row(card.index)["first_year"]
     if card.status == "no_year":
-        return t("ui.no_data_year", lang, year=ctx.year, first=first_year, unit_set=card.unit_set)
+        return t("ui.no_data_year", lang, year=ctx.year, first=first_year, n=len(ctx.catalog.units_of(card.unit_set)),
+                 period=t(f"ui.period_{card.unit_set}", lang))
     if card.status == "not_published":
         return t("ui.not_published", lang, unit=ctx.unit_name, year=card.year, n=card.n_ranked)
     return t("ui.no_unit_data", lang, unit=ctx.unit_name, year=card.year)

@@ -1,4 +1,5 @@
-"""Issue 12 item 4: nothing on screen or in a download reads None, nan, NaN or an unreplaced ``{field}``.
+"""Issue 12 items 4 and 9: nothing on screen or in a download reads None, nan, NaN or an unreplaced ``{field}``;
+no internal code (vn34, PCI:TOTAL) or server folder is on screen.
 
 Every page runs under AppTest for every year of the demo (both unit sets) in both languages — the full grid
 is marked ``slow``; ``make test`` runs a representative subset (a full-coverage year, PCI's first top-30
@@ -22,6 +23,8 @@ PAGES = ["overview", "trends", "rankings", "compare", "map"]
 DEMO_YEARS = list(range(2006, 2026))
 FAST_YEARS = [2021, 2023, 2024, 2025]
 BAD = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|(?<![%$])\{[a-z_]+\}|<NA>")
+#: Internal codes and server paths a leader must not read (item 9): unit-set codes, component codes, folders.
+INTERNAL = re.compile(r"\bvn(63|34)\b|\b(PCI|PAPI|PAR|SIPAS):[A-Z0-9_.]+|/(work|tmp|home|root|srv)/|data/geo")
 
 
 def _strings(value):
@@ -60,7 +63,7 @@ def _screen(app) -> list[str]:
 def _check_page(demo_db, monkeypatch, page: str, year: int, lang: str) -> None:
     unit = "79" if year >= 2025 else "01"  # Hà Nội is outside the 30 in some top-30 years
     app = run(page, demo_db, monkeypatch, year=str(year), unit=unit, lang=lang)
-    bad = [text for text in _screen(app) if BAD.search(text)]
+    bad = [text for text in _screen(app) if BAD.search(text) or INTERNAL.search(text)]
     assert bad == [], (page, year, lang, bad[:5])
 
 
