@@ -44,8 +44,7 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
         label = t("ui.score_points" if index_row["unit"] == "points" else "ui.score_percent", lang)
         st.metric(label, format_number(card.value, lang, decimals), delta)
         rank_text = t("ui.rank_of", lang, rank=card.rank, n=card.n_ranked)
-        if card.partial_coverage:
-            rank_text += " " + t("ui.rank_partial", lang, n=card.n_ranked)
+        if card.partial_coverage:  # quartiles of the published units only, and said so
             rank_text += " · " + t("ui.group_published", lang, q=card.quartile, n=card.n_ranked)
         else:
             rank_text += " · " + t("ui.quartile", lang, q=card.quartile)

@@ -70,6 +70,13 @@ def test_partial_coverage_is_explained_not_an_error(demo_db, monkeypatch):
     assert len(app.metric) == 3
 
 
+def test_a_top30_year_labels_the_group_among_the_published(demo_db, monkeypatch):
+    """Issue 12 item 2: in PCI's top-30 years the quartile is a group among the 30 published, and says so."""
+    app = run_page(OVERVIEW, demo_db, monkeypatch, unit="48", year="2024")
+    pci = next(line for line in texts(app).splitlines() if line.startswith("Hạng ") and "/30" in line)
+    assert "trong 30 tỉnh được công bố" in pci and "nhóm" in pci
+
+
 def test_series_break_suppresses_the_change(demo_db, monkeypatch):
     app = run_page(OVERVIEW, demo_db, monkeypatch, unit="48", year="2018")
     assert "Không so sánh trực tiếp với năm trước: từ 2018" in texts(app)  # PAPI 2018 methodology
