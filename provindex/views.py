@@ -247,15 +247,12 @@ def _rank_change_text(change: float, lang: str) -> str:
 
 def _league_download(table: pd.DataFrame, lang: str, quartile_label: str) -> pd.DataFrame:
     """The league table as a download: page-language headers, published precision, integer ranks, no markers."""
-    decimals = PUBLISHED_DECIMALS
     return pd.DataFrame({
-        t("chart.rank", lang): table["rank"].astype("Int64"),
-        t("ui.unit", lang): table["unit"],
-        t("rank.col_value", lang): table["value"].round(decimals),
+        t("chart.rank", lang): table["rank"].astype("Int64"), t("ui.unit", lang): table["unit"],
+        t("rank.col_value", lang): table["value"].round(PUBLISHED_DECIMALS),
         t("rank.col_rank_change", lang): table["rank_change"].astype("Int64"),
-        t("rank.col_value_change", lang): table["value_change"].round(decimals),
-        quartile_label: table["quartile"].astype("Int64"),
-    })
+        t("rank.col_value_change", lang): table["value_change"].round(PUBLISHED_DECIMALS),
+        quartile_label: table["quartile"].astype("Int64")})
 
 
 def default_neighbours(table: pd.DataFrame, focal: str, k: int = 2) -> list[str]:
@@ -308,8 +305,9 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
     _peer_charts(view, scores, catalog, index, year, focal, labels, titles, lang)
     view.gap = analysis.target_gap(scores, catalog, index, year, focal)
     ordered = profile.sort_values("percentile", ascending=False)
-    view.strengths = [_standing(r, labels, lang) for r in ordered.head(3).to_dict("records")]
-    view.weaknesses = [_standing(r, labels, lang) for r in ordered.tail(3).iloc[::-1].to_dict("records")]
+    total = len(catalog.units_of(unit_set))
+    view.strengths = [_standing(r, labels, lang, total) for r in ordered.head(3).to_dict("records")]
+    view.weaknesses = [_standing(r, labels, lang, total) for r in ordered.tail(3).iloc[::-1].to_dict("records")]
     view.room = _room(profile, catalog, unit_set, labels, lang)
     view.data = _profile_table(profile, labels, catalog, unit_set, lang)
     return view
@@ -347,9 +345,13 @@ def _room(profile: pd.DataFrame, catalog: Catalog, unit_set: str, labels: dict[s
     return sentences
 
 
-def _standing(row: dict, labels: dict[str, str], lang: str) -> str:
-    """One strength/weakness sentence: value, rank and percentile of a sub-index."""
-    return t("compare.standing", lang, component=labels[row["component"]], value=format_number(row["value"], lang),
+def _standing(row: dict, labels: dict[str, str], lang: str, total: int) -> str:
+    """One strength/weakness sentence: value, rank and percentile of a sub-index.
+
+    Where coverage is partial the percentile is among the published units, and the sentence says so.
+    """
+    key = "compare.standing_published" if analysis.partial_coverage(row["n"], total) else "compare.standing"
+    return t(key, lang, component=labels[row["component"]], value=format_number(row["value"], lang),
              rank=row["rank"], n=row["n"], pct=format_number(row["percentile"], lang, 0))
 
 
