@@ -70,7 +70,8 @@ def test_a_copied_url_reproduces_the_view(browser, page, app_url):
     other = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     other.goto(copied)
     wait_for_app(other)
-    assert other.locator("[data-testid='stHeading']").filter(has_text="Chi phí thời gian").count() == 1
+    other.wait_for_selector(".js-plotly-plot .gtitle", timeout=30_000)
+    assert "Chi phí thời gian" in other.locator(".js-plotly-plot .gtitle").first.text_content()  # the chart's title
     box = other.locator("[data-testid='stSelectbox']").filter(has_text="Tỉnh, thành phố").first
     assert box.locator("input").first.input_value().startswith("Quảng Nam")
     other.context.close()

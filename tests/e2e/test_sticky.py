@@ -34,7 +34,7 @@ def test_the_share_link_reopens_the_view(browser, page, app_url):
     other = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     other.goto(link)
     wait_for_app(other)
-    assert other.locator("h1").first.inner_text() == "Compare — Ha Noi, 2023"
+    assert other.locator("h1").first.inner_text() == "Compare — Hanoi, 2023"
     other.context.close()
 
 
