@@ -19,6 +19,8 @@ from provindex.text import format_number
 
 QUARTILE_COLORS = ["#00204D", "#575C6D", "#A69D75", "#FFEA46"]  # cividis samples: Q1 (best) dark -> Q4 light
 MISSING_COLOR = "#E6E6E6"
+#: Colour bars lie under the grid, so the tiles get the chart's whole width (a phone has little of it).
+BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.02, "yanchor": "top", "len": 1, "thickness": 14}
 
 
 # -- Map ---------------------------------------------------------------------------------------
@@ -33,10 +35,10 @@ def tile_map(tiles: pd.DataFrame, metric: str, lang: str, value_title: str, foca
         fig.add_trace(_quartile_trace(z, hover, lang, quartile_label))
     else:
         fig.add_trace(go.Heatmap(z=z, colorscale=SEQUENTIAL, reversescale=higher_better,
-                                 colorbar={"title": wrap(value_title, 14), "len": 0.5},
+                                 colorbar={"title": {"text": value_title, "side": "top"}, **BELOW},
                                  xgap=3, ygap=3, customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
     fig.add_trace(go.Scatter(x=tiles["col"], y=tiles["row"], mode="text", text=tiles["label"], hoverinfo="skip",
-                             textfont={"size": 11, "color": [_label_color(v, metric, tile_q) for v, tile_q in
+                             textfont={"size": 10, "color": [_label_color(v, metric, tile_q) for v, tile_q in
                                                              zip(tiles["value"], tiles["quartile"])]},
                              showlegend=False))
     if focal is not None and focal in set(tiles["code"]):
@@ -45,6 +47,7 @@ def tile_map(tiles: pd.DataFrame, metric: str, lang: str, value_title: str, foca
                       y1=tile["row"] + 0.5, line={"color": "#D55E00", "width": 4})
     rows, cols = z.shape
     base_layout(fig, lang, height=max(600, 40 * rows + 80), title=title or None)
+    fig.update_layout(margin={"l": 10, "r": 10, "b": 100})
     fig.update_xaxes(visible=False, range=[-0.5, cols - 0.5], constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
     return fig
@@ -77,8 +80,8 @@ def _quartile_trace(z: np.ndarray, hover: np.ndarray, lang: str, label: str | No
     scale = [[0, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[0]], [0.25, QUARTILE_COLORS[1]],
              [0.5, QUARTILE_COLORS[1]], [0.5, QUARTILE_COLORS[2]], [0.75, QUARTILE_COLORS[2]],
              [0.75, QUARTILE_COLORS[3]], [1, QUARTILE_COLORS[3]]]
-    colorbar = {"title": wrap(label or t("chart.quartile", lang), 14), "tickvals": [1.375, 2.125, 2.875, 3.625],
-                "len": 0.5,
+    colorbar = {"title": {"text": label or t("chart.quartile", lang), "side": "top"}, **BELOW,
+                "tickvals": [1.375, 2.125, 2.875, 3.625],
                 "ticktext": [t("chart.quartile_n", lang, q=q) for q in range(1, 5)]}
     return go.Heatmap(z=z, zmin=1, zmax=4, colorscale=scale, colorbar=colorbar, xgap=3, ygap=3,
                       customdata=hover, hovertemplate="%{customdata}<extra></extra>")

@@ -41,7 +41,7 @@ CHART_TEXT_OUT = """() => {
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("lang", ["vi", pytest.param("en", marks=pytest.mark.slow)])  # English: make test-slow
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "overview")
 def test_page_fits(browser, app_url, path, width, lang):
