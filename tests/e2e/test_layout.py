@@ -40,6 +40,13 @@ CHART_TEXT_OUT = """() => {
 
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
+#: Controls and text pushed past the right edge of the screen (a button group wider than a phone).
+OFFSCREEN = """() => [...document.querySelectorAll("[data-testid='stMain'] :is(button, label, p, h1, h2, h3)")]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0
+          && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+          && !e.closest('[data-testid="stDataFrame"]'))
+  .map(e => e.tagName + ': ' + e.innerText.slice(0, 40))"""
+
 
 @pytest.mark.parametrize("lang", ["vi", pytest.param("en", marks=pytest.mark.slow)])  # English: make test-slow
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -61,6 +68,7 @@ def test_page_fits(browser, app_url, path, width, lang):
         page.screenshot(path=str(SHOTS / f"{path or 'overview'}_{width}_{lang}.png"))
         assert page.evaluate(OVERFLOW) <= 1, "the page scrolls sideways"
         assert page.evaluate(CLIPPED) == []
+        assert page.evaluate(OFFSCREEN) == []
         assert page.evaluate(CHART_TEXT_OUT) == []
     finally:
         context.close()
