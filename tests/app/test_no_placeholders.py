@@ -51,7 +51,7 @@ def _screen(app) -> list[str]:
     for frame in app.dataframe:
         table = frame.value
         parts += [str(c) for c in table.columns]
-        parts += [str(v) for column in table.select_dtypes(include="object").columns for v in table[column]
+        parts += [str(v) for column in table.select_dtypes(include=["object", "string"]).columns for v in table[column]
                   if pd.api.types.is_scalar(v)]
         # an empty cell of a shown table reads "None" in the browser
         parts += [f"None in column {c}" for c in table.columns if table[c].map(_missing).any()]
