@@ -1,9 +1,7 @@
 """Every page fits at a phone (390×844), a projector (1280×720) and a laptop (1440×900), in both languages:
 nothing overflows the page horizontally, no text element is clipped (scroll vs client width), and no chart
-label falls outside its chart. Screenshots go to ``test-artifacts/e2e/layout/`` (the "before" set of issue 12
-was taken with the same test on the code before the fix)."""
-
-import os
+label falls outside its chart. Screenshots go to ``test-artifacts/e2e/layout/`` (issue 12's "before" set, in
+``test-artifacts/e2e/before/``, is this test run on the code before the fix)."""
 
 import pytest
 
@@ -11,7 +9,7 @@ from .conftest import ARTIFACTS, wait_for_app
 
 WIDTHS = {"phone": (390, 844), "projector": (1280, 720), "laptop": (1440, 900)}
 PAGES = ["", "trends", "rankings", "compare", "map"]
-SHOTS = ARTIFACTS / os.environ.get("PROVINDEX_LAYOUT_SHOTS", "layout")
+SHOTS = ARTIFACTS / "layout"
 
 #: Text elements whose content is cut when their scroll width exceeds their client width.
 CLIPPED = """() => {
