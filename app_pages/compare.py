@@ -13,19 +13,23 @@ with left:
     index = ui.index_picker(ctx)
 with right:
     group = ui.url_select(t("compare.peer_group", ctx.lang), list(PEER_GROUPS), "peers", "region",
-                          lambda g: t(f"compare.group_{g}", ctx.lang), control="segmented")
+                          lambda g: t(f"compare.group_{g}", ctx.lang))
 custom = ui.units_picker(ctx, "compare.custom_units", key="custom", max_selections=15) if group == "custom" else []
 view = views.compare_view(ctx.scores, ctx.catalog, index, ctx.year, ctx.unit_code, group, custom, ctx.lang)
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()
+ui.render_fallback(view)
 ui.render_target_gap(view, ctx, index)
 radar_col, bars_col = st.columns(2)
 with radar_col:
-    ui.show_chart(view.radar, f"percentiles_{index}_{ctx.unit_code}_{ctx.year}", ctx.lang, view.data, "radar")
+    ui.show_chart(view.radar, f"percentiles_{index}_{ctx.unit_code}_{view.year}", ctx.lang, view.data, "radar",
+                  view.exports.get("radar"), ctx.is_demo)
 with bars_col:
-    ui.show_chart(view.figure, f"profile_{index}_{ctx.unit_code}_{ctx.year}", ctx.lang, view.data, "bars")
+    ui.show_chart(view.figure, f"profile_{index}_{ctx.unit_code}_{view.year}", ctx.lang, view.data, "bars",
+                  view.exports.get("bars"), ctx.is_demo)
 ui.render_strengths(view, ctx)
+ui.render_peer_scores(view, ctx, f"peer_scores_{index}_{view.year}")
 if view.heatmap is not None:
-    st.subheader(t("compare.heatmap_title", ctx.lang))
-    ui.show_chart(view.heatmap, f"heatmap_{index}_{ctx.year}", ctx.lang, view.heatmap_data, "heatmap")
+    ui.show_chart(view.heatmap, f"heatmap_{index}_{view.year}", ctx.lang, view.heatmap_data, "heatmap",
+                  view.exports.get("heatmap"), ctx.is_demo)

@@ -20,5 +20,8 @@ view = views.map_view(ctx.scores, ctx.catalog, component, ctx.year, metric, ctx.
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()
-ui.show_chart(view.figure, f"map_{component.replace(':', '_')}_{ctx.year}", ctx.lang, view.data, "map")
+ui.render_fallback(view)
+ui.show_chart(view.figure, f"map_{component.replace(':', '_')}_{view.year}", ctx.lang, view.data, "map",
+              view.exports.get("map"), ctx.is_demo)
 ui.render_notes(view.notes)
+ui.render_tile_key(view.tile_key, ctx.lang)

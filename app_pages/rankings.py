@@ -17,10 +17,12 @@ view = views.ranking_view(ctx.scores, ctx.catalog, component, ctx.year, ctx.unit
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()
+ui.render_fallback(view)
 ui.render_notes(view.notes)
-ui.render_league(view, ctx, f"ranking_{component.replace(':', '_')}_{ctx.year}")
+ui.render_league(view, ctx, f"ranking_{component.replace(':', '_')}_{view.year}")
 ui.render_movers(view, ctx)
 ui.render_tiers(view, ctx)
 st.subheader(t("rank.bump_title", ctx.lang))
 if view.figure is not None:
-    ui.show_chart(view.figure, f"rank_over_time_{component.replace(':', '_')}", ctx.lang, view.data, "bump")
+    ui.show_chart(view.figure, f"rank_over_time_{component.replace(':', '_')}", ctx.lang, view.data, "bump",
+                  view.exports.get("bump"), ctx.is_demo)

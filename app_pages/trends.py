@@ -15,11 +15,13 @@ with middle:
 with right:
     others = ui.units_picker(ctx, "trend.compare_with", key="units")
 show_region = ui.url_toggle(t("trend.show_region", ctx.lang), "region", True)
+parts = views.comparable_parts(ctx.catalog, ctx.scores, component)
+comparable = bool(parts) and ui.url_toggle(t("trend.comparable", ctx.lang, n=len(parts)), "comparable", False)
 view = views.trend_view(ctx.scores, ctx.actions, ctx.catalog, component, ctx.unit_code, others, show_region,
-                        ctx.lang, ctx.unit_set)
+                        ctx.lang, ctx.unit_set, comparable)
 if view.empty_message:
     st.info(view.empty_message)
 else:
-    st.subheader(views.component_title(ctx.catalog, component, ctx.lang))
-    ui.show_chart(view.figure, f"trend_{component.replace(':', '_')}_{ctx.unit_code}", ctx.lang, view.data, "trend")
+    ui.show_chart(view.figure, f"trend_{component.replace(':', '_')}_{ctx.unit_code}", ctx.lang, view.data, "trend",
+                  view.exports.get("trend"), ctx.is_demo)
     ui.render_notes(view.notes)

@@ -14,6 +14,14 @@ import pandas as pd
 from provindex.catalog import Catalog, unit_set_for_year
 
 TOP_N = 10
+#: Share of the unit set that must have a value for a statistic "across provinces" to be national. Below it
+#: (PCI's top-30 editions: 30/63) medians and bands describe the published units only and say so.
+FULL_COVERAGE = 0.9
+
+
+def partial_coverage(n: int, total: int) -> bool:
+    """True when ``n`` values out of a unit set of ``total`` are too few for a national statistic."""
+    return total > 0 and n < FULL_COVERAGE * total
 
 
 def component_frame(scores: pd.DataFrame, component: str) -> pd.DataFrame:
@@ -59,12 +67,46 @@ def unit_series(scores: pd.DataFrame, catalog: Catalog, component: str, codes: l
     return frame[frame["unit_code"].isin(codes)][["year", "unit_set", "unit_code", "value", "rank_used", "n"]]
 
 
-def national_band(scores: pd.DataFrame, component: str) -> pd.DataFrame:
-    """Median and inter-quartile range across units, per year."""
+def national_band(scores: pd.DataFrame, component: str, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Median and inter-quartile range across units, per year, with the year's coverage.
+
+    ``total`` is the size of the year's unit set and ``partial`` says the values cover too few of them
+    (:func:`partial_coverage`): the median is then the median of the published units only, and the
+    quartiles (``q1``/``q3``) are left empty because they would not be national quartiles.
+    """
     frame = component_frame(scores, component)
     stats = frame.groupby(["year", "unit_set"])["value"].agg(
         median="median", q1=lambda v: v.quantile(0.25), q3=lambda v: v.quantile(0.75), n="size").reset_index()
-    return stats.sort_values("year")
+    if catalog is not None:
+        stats["total"] = [len(catalog.units_of(s)) for s in stats["unit_set"]]
+    else:
+        stats["total"] = stats["n"]
+    stats["partial"] = [partial_coverage(n, total) for n, total in zip(stats["n"], stats["total"])]
+    stats.loc[stats["partial"], ["q1", "q3"]] = np.nan
+    return stats.sort_values("year").reset_index(drop=True)
+
+
+def segments(years: list[int], cuts: list[int]) -> list[list[int]]:
+    """``years`` split into runs that no cut year separates (a cut at Y starts a new run at Y)."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if not runs or any(runs[-1][-1] < cut <= year for cut in cuts):
+            runs.append([])
+        runs[-1].append(year)
+    return runs
+
+
+def line_breaks(catalog: Catalog, index: str, component: str) -> list[int]:
+    """Years from which a component's values are on another scale or method than before (lines break there)."""
+    frame = catalog.breaks_for(index, component)
+    return sorted(int(y) for y in frame.loc[frame["kind"].isin(["methodology", "weights"]), "year"])
+
+
+def common_parts(catalog: Catalog, index: str, years: list[int]) -> list[str]:
+    """Sub-indices published in every one of ``years`` (PAPI's six dimensions of 2011–2024)."""
+    sets = [set(catalog.components_of(index, year=y, level=1)["code"]) for y in years]
+    common = set.intersection(*sets) if sets else set()
+    return [c for c in catalog.components_of(index, level=1)["code"] if c in common]
 
 
 def regional_mean(scores: pd.DataFrame, catalog: Catalog, component: str, region: str) -> pd.DataFrame:
@@ -215,6 +257,13 @@ def heatmap_matrix(scores: pd.DataFrame, catalog: Catalog, index: str, year: int
     grouped = frame.groupby("component")["good"]
     frame["percentile"] = 100 * (grouped.rank(method="min") - 1) / (grouped.transform("size") - 1).clip(lower=1)
     wide = frame[frame["unit_code"].isin(codes)].pivot(index="unit_code", columns="component", values="percentile")
+    return wide[[c for c in parts if c in wide.columns]]
+
+
+def value_matrix(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, codes: list[str]) -> pd.DataFrame:
+    """Units x sub-indices of the published scores themselves (what the peers actually scored)."""
+    parts, frame = _edition_parts(scores, catalog, index, year)
+    wide = frame[frame["unit_code"].isin(codes)].pivot(index="unit_code", columns="component", values="value")
     return wide[[c for c in parts if c in wide.columns]]
 
 

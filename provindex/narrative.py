@@ -66,7 +66,7 @@ def what_changed(card: IndexCard, data: pd.DataFrame, catalog: Catalog, unit_cod
         return t("story.first_edition", lang, index=name, unit=unit_name, year=card.year)
     if card.change is None:
         reason = (localized(card.break_note, "note", lang) if card.break_note
-                  else t("story.no_previous_value", lang, year=card.prev_year))
+                  else t("story.no_previous_value", lang, prev=card.prev_year))
         return t("story.not_comparable", lang, index=name, year=card.year, prev=card.prev_year, reason=reason)
     parts = [_headline(card, name, unit_name, lang)]
     sd = usual_change(data, catalog, card.index, catalog.composite(card.index), card.unit_set, unit_code, card.year) \

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from provindex.analysis import oriented, quartile
+from provindex.analysis import oriented, partial_coverage, quartile
 from provindex.catalog import Catalog
 from provindex.harmonize import to_vn34
 
@@ -81,9 +81,7 @@ def build_card(scores: pd.DataFrame, catalog: Catalog, index: str, unit_set: str
     edition = year_table(data, catalog, shown, unit_set)
     table = edition[edition["component"] == composite]
     card = IndexCard(index, shown, unit_set, n_ranked=len(table), n_units=len(catalog.units_of(unit_set)))
-    coverage = catalog.breaks_for(index)
-    card.partial_coverage = bool(((coverage["kind"] == "coverage") & (coverage["year"] <= shown)).any()) and \
-        card.n_ranked < card.n_units
+    card.partial_coverage = partial_coverage(card.n_ranked, card.n_units)
     mine = table[table["unit_code"] == unit_code]
     if mine.empty:
         card.status = "not_published" if card.partial_coverage else "no_unit"

@@ -60,7 +60,7 @@ def _value(value) -> float | None:
 def trend_slide(frame: Frame, index: str) -> Slide | None:
     """The composite over the last editions: the unit, the national median and the region's mean."""
     catalog, lang, composite = frame.catalog, frame.lang, frame.catalog.composite(index)
-    band = analysis.national_band(frame.scores, composite)
+    band = analysis.national_band(frame.scores, composite, catalog)
     band = band[band["year"] <= frame.year].tail(TREND_EDITIONS)
     if band.empty:
         return None
@@ -68,8 +68,11 @@ def trend_slide(frame: Frame, index: str) -> Slide | None:
     mine = analysis.unit_series(frame.scores, catalog, composite, [frame.unit_code]).set_index("year")["value"]
     region = frame.catalog.unit(frame.unit_set, frame.unit_code)["region"]
     regional = analysis.regional_mean(frame.scores, catalog, composite, region).set_index("year")["mean"]
+    partial = band[band["partial"]]
+    median_name = t("chart.median", lang) if partial.empty else \
+        t("chart.median_published", lang, n=int(partial["n"].max()))
     series = [(frame.unit_name, [_value(mine.get(y)) for y in years]),
-              (t("chart.median", lang), [_value(v) for v in band["median"]]),
+              (median_name, [_value(v) for v in band["median"]]),
               (t("deck.region_mean", lang, region=frame.region_name), [_value(regional.get(y)) for y in years])]
     name = frame.index_name(index)
     chart = ChartSpec("line", t("deck.trend_chart", lang, index=name), years, series,
@@ -78,7 +81,8 @@ def trend_slide(frame: Frame, index: str) -> Slide | None:
     notes += [f"{y}: {frame.unit_name} {frame.num(mine.get(y))}; {t('chart.median', lang)} {frame.num(m)}"
               for y, m in zip(years, band["median"])]
     notes.append(frame.source(index, f"{years[0]}–{years[-1]}"))
-    bullets = []
+    bullets = [t("trend.partial_median", lang, years=", ".join(str(int(y)) for y in partial["year"]),
+                 n=int(partial["n"].max()), total=int(partial["total"].max()))] if not partial.empty else []
     if frame.year in mine.index:
         bullets.append(t("deck.trend_bullet", lang, unit=frame.unit_name, value=frame.num(mine[frame.year]),
                          year=frame.year, median=frame.num(band["median"].iloc[-1])))

@@ -22,18 +22,20 @@ from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.ui.data import load_data, load_register, overview_cards
 from provindex.ui.impact import impact_controls, impact_results, render_impact_card, warm_impact
-from provindex.ui.render import (boundary_shapes, download_csv, render_index_card, render_league, render_movers,
-                                 render_notes, render_story, render_strengths, render_target_gap, render_tiers,
-                                 show_chart)
-from provindex.ui.state import (component_picker, current_lang, index_picker, initial_state, language_switch,
-                                publish, units_picker, url_multiselect, url_select, url_toggle, valid_unit)
+from provindex.ui.render import (boundary_shapes, download_csv, render_fallback, render_index_card, render_league,
+                                 render_movers, render_notes, render_peer_scores, render_story, render_strengths,
+                                 render_target_gap, render_tile_key, render_tiers, show_chart)
+from provindex.ui.state import (component_picker, current_lang, index_picker, initial_state, keep, language_switch,
+                                publish, share_link, unit_label, units_picker, url_multiselect, url_select, url_toggle,
+                                valid_unit)
 
 __all__ = [
     "PageContext", "page_setup", "current_lang", "load_data", "load_register", "overview_cards",
     "url_select", "url_multiselect", "url_toggle", "index_picker", "component_picker", "units_picker",
     "download_csv", "show_chart", "render_notes", "render_index_card", "render_story", "render_league",
-    "render_movers", "render_tiers", "render_target_gap", "render_strengths", "boundary_shapes",
-    "warm_impact", "impact_controls", "impact_results", "render_impact_card",
+    "render_movers", "render_tiers", "render_fallback", "render_peer_scores", "render_target_gap",
+    "render_strengths", "boundary_shapes", "render_tile_key", "unit_label",
+    "share_link", "warm_impact", "impact_controls", "impact_results", "render_impact_card",
 ]
 
 
@@ -86,15 +88,16 @@ def page_setup(page_key: str) -> PageContext:
 
 def _sidebar_filters(catalog: Catalog, years: list[int], lang: str) -> tuple[int, str, str, str | None]:
     """Year and unit pickers; a former province asked for in a 34-unit year becomes its new unit."""
+    keep("pv_year")
     with st.sidebar:
-        year = st.selectbox(t("ui.year", lang), years[::-1], key="pv_year")
+        year = st.selectbox(t("ui.year", lang), years[::-1], key="pv_year", persist_state="session")
         unit_set = unit_set_for_year(year)
         unit, former = valid_unit(catalog, unit_set, str(st.session_state.get("pv_unit")))
         st.session_state["pv_unit"] = unit
         codes = list(catalog.units_of(unit_set)["code"])
         unit = st.selectbox(t("ui.unit", lang), codes, key="pv_unit",
-                            format_func=lambda c: catalog.unit_name(unit_set, c, lang))
-        st.caption(t("ui.unit_set_caption", lang, unit_set=unit_set, n=len(codes)))
+                            format_func=lambda c: unit_label(catalog, unit_set, c, lang), persist_state="session")
+        st.caption(t("ui.unit_set_caption", lang, n=len(codes), period=t(f"ui.period_{unit_set}", lang)))
     return year, unit_set, unit, former
 
 

@@ -6,12 +6,13 @@ finished values and sentences; these functions place them on the page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from provindex.charts import chart_config
+from provindex.charts import ExportInfo, chart_config, decorate_for_export
 from provindex.i18n import localized, t
 from provindex.overview import IndexCard
 from provindex.text import format_number, format_signed
@@ -37,14 +38,16 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
         decimals = 2
         delta = None
         if card.change is not None:
+            # st.metric reads the direction (arrow, colour) from a leading ASCII hyphen
             delta = format_signed(card.change, lang, decimals).replace("−", "-")
             delta += " " + t("ui.vs_year", lang, year=card.prev_year)
         label = t("ui.score_points" if index_row["unit"] == "points" else "ui.score_percent", lang)
         st.metric(label, format_number(card.value, lang, decimals), delta)
         rank_text = t("ui.rank_of", lang, rank=card.rank, n=card.n_ranked)
-        if card.partial_coverage:
-            rank_text += " " + t("ui.rank_partial", lang, n=card.n_ranked)
-        rank_text += " · " + t("ui.quartile", lang, q=card.quartile)
+        if card.partial_coverage:  # quartiles of the published units only, and said so
+            rank_text += " · " + t("ui.group_published", lang, q=card.quartile, n=card.n_ranked)
+        else:
+            rank_text += " · " + t("ui.quartile", lang, q=card.quartile)
         if card.rank_change:
             key = "ui.rank_up" if card.rank_change > 0 else "ui.rank_down"
             rank_text += " · " + t(key, lang, n=abs(card.rank_change))
@@ -66,7 +69,8 @@ def _status_sentence(card: IndexCard, ctx: PageContext) -> str:
     lang = ctx.lang
     first_year = ctx.catalog.index_row(card.index)["first_year"]
     if card.status == "no_year":
-        return t("ui.no_data_year", lang, year=ctx.year, first=first_year, unit_set=card.unit_set)
+        return t("ui.no_data_year", lang, year=ctx.year, first=first_year, n=len(ctx.catalog.units_of(card.unit_set)),
+                 period=t(f"ui.period_{card.unit_set}", lang))
     if card.status == "not_published":
         return t("ui.not_published", lang, unit=ctx.unit_name, year=card.year, n=card.n_ranked)
     return t("ui.no_unit_data", lang, unit=ctx.unit_name, year=card.year)
@@ -80,11 +84,24 @@ def download_csv(frame: pd.DataFrame, file_name: str, lang: str, key: str) -> No
                        key=key, on_click="ignore", icon=":material/download:")
 
 
-def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = None, key: str = "") -> None:
-    """The chart with its own PNG download (toolbar camera) and, below it, its data as CSV."""
-    st.plotly_chart(figure, config=chart_config(file_name), key=f"chart_{key or file_name}")
+def show_chart(figure, file_name: str, lang: str, data: pd.DataFrame | None = None, key: str = "",
+               info: ExportInfo | None = None, simulated: bool = False) -> None:
+    """The chart with its own PNG download (toolbar camera, 16:9) and, below it, its data as CSV.
+
+    With ``info`` the chart carries its title, unit, year, source line and (``simulated``) the simulated-data
+    stamp on screen and in the PNG (:func:`provindex.charts.decorate_for_export`).
+    """
+    if info is not None:
+        figure = decorate_for_export(figure, replace(info, simulated=simulated), lang)
+    st.plotly_chart(figure, config=chart_config(file_name, lang), key=f"chart_{key or file_name}")
     if data is not None and not data.empty:
         download_csv(data, file_name, lang, key=f"csv_{key or file_name}")
+
+
+def render_fallback(view) -> None:
+    """Say when the page shows an index's latest edition instead of the chosen year."""
+    if view.fallback_note:
+        st.info(view.fallback_note, icon=":material/history:")
 
 
 def render_notes(notes: list[str]) -> None:
@@ -101,24 +118,22 @@ def render_story(cards: list[IndexCard], ctx: PageContext) -> None:
 
 
 def render_league(view: RankingView, ctx: PageContext, file_name: str) -> None:
-    """The league table: numbers stay numeric (sortable), shown in Vietnamese format; CSV of what is shown."""
+    """The league table: rank and score stay numeric (sortable), changes read as words; CSV without decoration."""
     lang = ctx.lang
     table = view.table.copy()
     table["unit"] = [("★ " if c == ctx.unit_code else "") + u for c, u in zip(table["unit_code"], table["unit"])]
-    shown = table[["rank", "unit", "value", "rank_change", "value_change", "quartile", "trend"]]
-    styled = shown.style.format({"value": lambda v: format_number(v, lang),
-                                 "value_change": lambda v: format_signed(v, lang).replace("−", "-"),
-                                 "rank_change": lambda v: "" if pd.isna(v) else (f"{int(v):+d}" if v else "0")})
+    shown = table[["rank", "unit", "value", "rank_change_text", "value_change_text", "quartile", "trend"]]
+    styled = shown.style.format({"value": lambda v: format_number(v, lang)})
     st.dataframe(styled, hide_index=True, key="league", height=460, column_config={
         "rank": st.column_config.NumberColumn(t("chart.rank", lang), format="%d"),
         "unit": st.column_config.TextColumn(t("ui.unit", lang)),
         "value": t("rank.col_value", lang),
-        "rank_change": t("rank.col_rank_change", lang),
-        "value_change": t("rank.col_value_change", lang),
-        "quartile": st.column_config.NumberColumn(t("chart.quartile", lang), format="%d"),
+        "rank_change_text": t("rank.col_rank_change", lang),
+        "value_change_text": t("rank.col_value_change", lang),
+        "quartile": st.column_config.NumberColumn(view.quartile_label, format="%d"),
         "trend": st.column_config.LineChartColumn(t("rank.col_trend", lang)),
     })
-    download_csv(shown.drop(columns=["trend"]), file_name, lang, key="csv_league")
+    download_csv(view.download, file_name, lang, key="csv_league")
 
 
 def render_movers(view: RankingView, ctx: PageContext) -> None:
@@ -128,7 +143,7 @@ def render_movers(view: RankingView, ctx: PageContext) -> None:
     for frame, key in ((view.up, "rank.movers_up"), (view.down, "rank.movers_down")):
         if frame.empty:
             continue
-        items = [t("rank.mover_item", lang, unit=r["unit"], change=f"{int(r['rank_change']):+d}", rank=int(r["rank"]))
+        items = [t("rank.mover_item", lang, unit=r["unit"], change=r["rank_change_text"], rank=int(r["rank"]))
                  for r in frame.to_dict("records")]
         st.markdown(f"**{t(key, lang)}** " + "; ".join(items))
 
@@ -137,7 +152,8 @@ def render_tiers(view: RankingView, ctx: PageContext) -> None:
     """Units by quartile, folded away (the table already shows each unit's quartile)."""
     with st.expander(t("rank.tiers_title", ctx.lang)):
         for quartile, units in view.tiers.items():
-            st.markdown(f"**{t('chart.quartile_n', ctx.lang, q=quartile)}** ({len(units)}): " + ", ".join(units))
+            label = t("rank.group_n_published" if view.partial else "chart.quartile_n", ctx.lang, q=quartile)
+            st.markdown(f"**{label}** ({len(units)}): " + ", ".join(units))
 
 
 def render_target_gap(view: CompareView, ctx: PageContext, index: str) -> None:
@@ -170,13 +186,33 @@ def render_strengths(view: CompareView, ctx: PageContext) -> None:
     st.caption(t("compare.percentile_note", ctx.lang, n=len(view.peers)))
 
 
+def render_peer_scores(view: CompareView, ctx: PageContext, file_name: str) -> None:
+    """The peers' actual scores side by side: grouped bars and the table (numbers in the page's format)."""
+    if view.peer_scores.empty:
+        return
+    st.subheader(t("compare.peer_scores_title", ctx.lang))
+    show_chart(view.peer_figure, file_name, ctx.lang, None, "peer_bars", view.exports.get("peers"), ctx.is_demo)
+    unit_column = view.peer_scores.columns[0]
+    numbers = {c: (lambda v, lang=ctx.lang: format_number(v, lang)) for c in view.peer_scores.columns[1:]}
+    st.dataframe(view.peer_scores.style.format(numbers, na_rep="–"), hide_index=True, key="peer_scores",
+                 column_config={unit_column: st.column_config.TextColumn(unit_column, pinned=True)})
+    download_csv(view.peer_scores, file_name, ctx.lang, key="csv_peer_scores")
+
+
+def render_tile_key(key: list[str], lang: str) -> None:
+    """The abbreviations on the tiles and the provinces they stand for, folded away."""
+    if key:
+        with st.expander(t("map.tile_key", lang)):
+            st.markdown(" · ".join(key))
+
+
 def boundary_shapes(ctx: PageContext) -> list | None:
     """The administrator's boundaries when supplied and chosen; otherwise None (tile grid)."""
-    from provindex.geo import geo_dir, load_shapes
+    from provindex.geo import load_shapes
 
     shapes, unmatched = load_shapes(ctx.unit_set, ctx.catalog)
     if not shapes:
-        st.caption(t("map.tile_note", ctx.lang, folder=str(geo_dir())))
+        st.caption(t("map.tile_note", ctx.lang))
         return None
     use = url_toggle(t("map.use_boundaries", ctx.lang), "boundaries", False)
     if unmatched:

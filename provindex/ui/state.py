@@ -8,12 +8,14 @@ this session's choice, else the URL, else a default, and write their value back.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from provindex import config, views
 from provindex.catalog import Catalog
 from provindex.i18n import LANGS, localized, normalise_lang, t
+from provindex.text import strip_accents
 
 if TYPE_CHECKING:
     from provindex.ui import PageContext
@@ -54,12 +56,37 @@ def valid_unit(catalog: Catalog, unit_set: str, code: str) -> tuple[str, str | N
 
 def language_switch(lang: str) -> str:
     """The sidebar's language radio (its key is the session's language); returns the chosen language."""
-    if "pv_lang" not in st.session_state:
-        st.session_state["pv_lang"] = lang
+    keep("pv_lang", lang)
     with st.sidebar:
         choice = st.radio(t("ui.language", lang), LANGS, key="pv_lang", horizontal=True,
-                          format_func=lambda code: t(f"ui.lang_{code}", lang))
+                          format_func=lambda code: t(f"ui.lang_{code}", lang), persist_state="session")
     return normalise_lang(choice)
+
+
+def keep(key: str, default=None) -> None:
+    """Carry a widget's value over a page switch (each page's widget is a new one to Streamlit).
+
+    Streamlit drops a widget's value when a run does not draw it and gives the next page's widget of the
+    same key its default; writing the value back through the Session State API before the widget is
+    drawn makes it the new widget's starting value (STACK-NOTES §1.3: state across pages).
+    """
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    elif default is not None:
+        st.session_state[key] = default
+
+
+def share_link() -> None:
+    """Sidebar: a copyable link to the current view (its codes reproduce the view in either language).
+
+    Called by the entry point after the page ran, so the link holds every choice the page made.
+    """
+    lang = current_lang()
+    pairs = [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    url = (st.context.url or "") + ("?" + urlencode(pairs) if pairs else "")
+    with st.sidebar.popover(t("ui.copy_link", lang), icon=":material/link:"):
+        st.caption(t("ui.copy_link_help", lang))
+        st.code(url, language=None, wrap_lines=True)
 
 
 # -- pickers: state in the URL, as codes, so a link works in either language ----------------------
@@ -67,6 +94,7 @@ def _seed(key: str, options: list, default, multi: bool = False) -> None:
     """A widget's starting value: this session's choice, else the URL, else the default."""
     valid = {str(o): o for o in options}
     if key in st.session_state:
+        keep(key)
         current = st.session_state[key]
         if multi:
             kept = [v for v in current if str(v) in valid]
@@ -143,6 +171,16 @@ def component_picker(ctx: PageContext, index: str, key: str = "component") -> st
     return url_select(t("ui.component", ctx.lang), options, key, options[0], lambda code: _indent(ctx, code))
 
 
+def unit_label(catalog: Catalog, unit_set: str, code: str, lang: str) -> str:
+    """A unit's name in a picker, with its unaccented spelling after it when that differs ("Đà Nẵng · Da Nang").
+
+    Streamlit's option filter does not fold diacritics, so typing "da nang" or "hue" would find nothing.
+    """
+    name = catalog.unit_name(unit_set, code, lang)
+    plain = strip_accents(name)
+    return name if plain == name else f"{name} · {plain}"
+
+
 def _indent(ctx: PageContext, code: str) -> str:
     level = int(ctx.catalog.component(code)["level"])
     return "\u2003" * level + ctx.catalog.component_label(code, ctx.lang, short=False)
@@ -153,5 +191,5 @@ def units_picker(ctx: PageContext, label_key: str, key: str, default: list[str] 
     """Units of the page's unit set to show beside the focal one (by name, kept as codes)."""
     codes = ctx.catalog.units_of(ctx.unit_set)["code"].tolist()
     return url_multiselect(t(label_key, ctx.lang), codes, key, [c for c in (default or []) if c in codes],
-                           lambda code: ctx.catalog.unit_name(ctx.unit_set, code, ctx.lang),
+                           lambda code: unit_label(ctx.catalog, ctx.unit_set, code, ctx.lang),
                            t("ui.choose_units", ctx.lang), max_selections)

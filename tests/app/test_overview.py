@@ -18,7 +18,7 @@ def test_overview_for_three_units(demo_db, monkeypatch, unit, name):
     assert "DỮ LIỆU MÔ PHỎNG" in texts(app)
     body = texts(app)
     assert body.count("Hạng ") == 4 and "/63" in body
-    assert "Mạnh nhất:" in body and "Yếu nhất:" in body
+    assert "Mạnh nhất so với các tỉnh:" in body and "Yếu nhất so với các tỉnh:" in body
     assert all("so với 2020" in (m.delta or "") for m in app.metric)
     assert app.query_params["unit"] == unit and app.query_params["year"] == "2021"
 
@@ -27,7 +27,7 @@ def test_overview_in_english(demo_db, monkeypatch):
     app = run_page(OVERVIEW, demo_db, monkeypatch, unit="48", year="2020", lang="en")
     assert app.title[0].value == "Overview — Da Nang, 2020"
     body = texts(app)
-    assert "SIMULATED DATA" in body and "Strongest:" in body and "Rank " in body
+    assert "SIMULATED DATA" in body and "Strongest relative to other provinces:" in body and "Rank " in body
     assert "Tổng quan" not in body
     assert all(m.label.startswith("Score") for m in app.metric)
 
@@ -68,6 +68,13 @@ def test_partial_coverage_is_explained_not_an_error(demo_db, monkeypatch):
     app = run_page(OVERVIEW, demo_db, monkeypatch, unit=absent, year="2024")
     assert "không có trong 30 tỉnh, thành phố được công bố năm 2024" in texts(app)
     assert len(app.metric) == 3
+
+
+def test_a_top30_year_labels_the_group_among_the_published(demo_db, monkeypatch):
+    """Issue 12 item 2: in PCI's top-30 years the quartile is a group among the 30 published, and says so."""
+    app = run_page(OVERVIEW, demo_db, monkeypatch, unit="48", year="2024")
+    pci = next(line for line in texts(app).splitlines() if line.startswith("Hạng ") and "/30" in line)
+    assert "trong 30 tỉnh được công bố" in pci and "nhóm" in pci
 
 
 def test_series_break_suppresses_the_change(demo_db, monkeypatch):

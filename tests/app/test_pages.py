@@ -23,6 +23,9 @@ def test_trends_for_units_and_components(demo_db, monkeypatch, unit, component):
     assert app.query_params["component"] == component
     assert app.multiselect(key="units").value == ["22", "31"]
     assert "Tải số liệu (CSV)" in [b.label for b in app.get("download_button")]
+    config = json.loads(app.get("plotly_chart")[0].proto.config)
+    assert config["locale"] == "vi" and config["locales"]["vi"]["dictionary"]["Zoom in"] == "Phóng to"
+    assert (config["toImageButtonOptions"]["width"], config["toImageButtonOptions"]["height"]) == (1600, 900)
 
 
 def test_trends_explain_series_breaks_and_mark_actions(demo_db, monkeypatch):
@@ -79,7 +82,7 @@ def test_compare_peer_groups(demo_db, monkeypatch, group):
     assert "Điểm mạnh" in body and "Điểm cần cải thiện" in body and "Dư địa cải thiện lớn nhất" in body
     labels = [m.label for m in app.metric]
     assert labels == ["Hạng hiện tại", "Điểm cần thêm để lên một bậc", "Điểm cần thêm để vào top 10"]
-    assert chart_count(app) == 3  # radar, bars, heatmap
+    assert chart_count(app) == 4  # radar, bars, heatmap, the peers' actual scores
 
 
 def test_compare_weighted_room_where_weights_are_known(demo_db, monkeypatch):

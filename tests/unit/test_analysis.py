@@ -98,6 +98,6 @@ def test_tile_grid_covers_every_unit_once():
 def test_charts_use_whole_years_and_language_separators():
     figure = charts.trend_chart(analysis.unit_series(SCORES, CAT, "PCI:TOTAL", ["48"]),
                                 analysis.national_band(SCORES, "PCI:TOTAL"), None, "48", {("vn63", "48"): "Đà Nẵng"},
-                                CAT.breaks.iloc[0:0], None, "vi", "PCI")
+                                CAT.breaks.iloc[0:0], None, "vi", charts.TrendLabels("PCI", "PCI (điểm)"))
     assert figure.layout.xaxis.tickformat == "d" and figure.layout.separators == ",."
     assert charts.base_layout(figure, "en").layout.separators == ".,"
