@@ -30,6 +30,7 @@ class ChartSpec:
     y_title: str = ""
     decimals: int = 2
     key: str = ""
+    index: str = ""  # the index the numbers come from (its publisher is the exported PNG's source line)
 
     def __post_init__(self):
         if self.kind not in CHART_KINDS:

@@ -93,7 +93,7 @@ def planner_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
     labels = [catalog.component_label(p, lang) for p in base.parts]
     chart = ChartSpec("bar", t("planner.chart", lang, index=name), labels,
                       [(t("planner.col_gain", lang), [round(result.gains[p], 4) for p in base.parts])],
-                      t("chart.unit_points", lang), key=f"plan_{index}")
+                      t("chart.unit_points", lang), key=f"plan_{index}", index=index)
     return PlannerView(base, result, plan_sentences(base, result, lang), plan_table(base, result, catalog, lang),
                        chart)
 

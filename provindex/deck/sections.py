@@ -57,6 +57,14 @@ def _value(value) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
+def _year_list(years) -> str:
+    """'2023–2024' for consecutive years, '2019, 2023' otherwise."""
+    years = sorted(int(y) for y in years)
+    if len(years) > 1 and years[-1] - years[0] == len(years) - 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
 def trend_slide(frame: Frame, index: str) -> Slide | None:
     """The composite over the last editions: the unit, the national median and the region's mean."""
     catalog, lang, composite = frame.catalog, frame.lang, frame.catalog.composite(index)
@@ -69,19 +77,19 @@ def trend_slide(frame: Frame, index: str) -> Slide | None:
     region = frame.catalog.unit(frame.unit_set, frame.unit_code)["region"]
     regional = analysis.regional_mean(frame.scores, catalog, composite, region).set_index("year")["mean"]
     partial = band[band["partial"]]
-    median_name = t("chart.median", lang) if partial.empty else \
-        t("chart.median_published", lang, n=int(partial["n"].max()))
+    median = t("chart.median", lang) if partial.empty else t(
+        "deck.median_partial", lang, years=_year_list(partial["year"]), n=int(partial["n"].max()))
     series = [(frame.unit_name, [_value(mine.get(y)) for y in years]),
-              (median_name, [_value(v) for v in band["median"]]),
+              (median, [_value(v) for v in band["median"]]),
               (t("deck.region_mean", lang, region=frame.region_name), [_value(regional.get(y)) for y in years])]
     name = frame.index_name(index)
     chart = ChartSpec("line", t("deck.trend_chart", lang, index=name), years, series,
-                      catalog.component_label(composite, lang), key=f"trend_{index}")
+                      catalog.component_label(composite, lang), key=f"trend_{index}", index=index)
     notes = [t("deck.note_trend", lang, unit=frame.unit_name, index=name, first=years[0], last=years[-1])]
     notes += [f"{y}: {frame.unit_name} {frame.num(mine.get(y))}; {t('chart.median', lang)} {frame.num(m)}"
               for y, m in zip(years, band["median"])]
     notes.append(frame.source(index, f"{years[0]}–{years[-1]}"))
-    bullets = [t("trend.partial_median", lang, years=", ".join(str(int(y)) for y in partial["year"]),
+    bullets = [t("trend.partial_median", lang, years=_year_list(partial["year"]),
                  n=int(partial["n"].max()), total=int(partial["total"].max()))] if not partial.empty else []
     if frame.year in mine.index:
         bullets.append(t("deck.trend_bullet", lang, unit=frame.unit_name, value=frame.num(mine[frame.year]),
@@ -100,11 +108,11 @@ def profile_slide(frame: Frame, index: str, profile: pd.DataFrame) -> Slide:
         (frame.unit_name, [_value(v) for v in profile["value"]]),
         (t("deck.peer_median", lang, group=group), [_value(v) for v in profile["peer_median"]]),
         (t("deck.peer_best", lang, group=group), [_value(v) for v in profile["peer_best"]])],
-        t("chart.unit_points", lang), key=f"profile_{index}")
+        t("chart.unit_points", lang), key=f"profile_{index}", index=index)
     radar = ChartSpec("radar", t("deck.radar_chart", lang), labels, [
         (frame.unit_name, [_value(v) for v in profile["percentile"]]),
         (t("deck.peer_median", lang, group=group), [_value(v) for v in profile["peer_median_percentile"]])],
-        t("compare.col_percentile", lang), decimals=0, key=f"radar_{index}")
+        t("compare.col_percentile", lang), decimals=0, key=f"radar_{index}", index=index)
     notes = [t("deck.note_profile", lang, group=group, n=len(frame.peers))]
     for label, row in zip(labels, profile.to_dict("records")):
         notes.append(t("deck.note_profile_row", lang, component=label, value=frame.num(row["value"]),

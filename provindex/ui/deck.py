@@ -19,6 +19,7 @@ from provindex.deck.cli import template_path
 from provindex.deck.data import DeckData
 from provindex.deck.model import Slide, Story, TableSpec
 from provindex.deck.pptx_writer import write_deck
+from provindex.catalog import get_catalog
 from provindex.deck.story import build_story
 from provindex.errors import ProvindexError
 from provindex.i18n import t
@@ -95,7 +96,9 @@ def render_png_export(story: Story, lang: str) -> None:
     if st.button(t("png.make", lang), key="png_make", icon=":material/image:"):
         try:
             with st.spinner(t("png.working", lang)):
-                st.session_state["png_bytes"] = (key, png.to_png(figures.figure(specs[key], lang)))
+                picture = figures.export_figure(specs[key], get_catalog(), story.unit_name, story.year, lang,
+                                                simulated=story.stamp is not None)
+                st.session_state["png_bytes"] = (key, png.to_png(picture))
         except ProvindexError as exc:
             st.session_state.pop("png_bytes", None)
             st.warning(exc.message(lang))

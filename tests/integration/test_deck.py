@@ -21,7 +21,8 @@ from etl.cli import main as etl_main
 from provindex import config, png
 from provindex.deck import build_story, read, write_deck
 from provindex.deck.cli import main as deck_main
-from provindex.deck.figures import figure
+from provindex.catalog import get_catalog
+from provindex.deck.figures import export_figure, figure
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "deck"
@@ -209,7 +210,11 @@ def test_server_png_at_presentation_resolution(decks):
     from PIL import Image
 
     story, _ = decks[("48", 2024, "vi")]
-    data = png.to_png(figure(story.charts()[0], "vi"))
+    picture = export_figure(story.charts()[0], get_catalog(), story.unit_name, story.year, "vi", simulated=True)
+    title = picture.layout.title.text
+    assert story.charts()[0].title in title and "Đà Nẵng" in title and "2024" in title and "VCCI" in title
+    assert "DỮ LIỆU MÔ PHỎNG" in title  # the demo's numbers are synthetic
+    data = png.to_png(picture)
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG" and image.size == (png.WIDTH, png.HEIGHT)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
