@@ -67,7 +67,7 @@ def run(repeats: int = 5) -> dict:
                     box = page.locator("[data-testid='stSelectbox']").filter(has_text="Tỉnh, thành phố").first
                     box.click()
                     page.keyboard.type(unit[:10])
-                    option = page.get_by_role("option", name=unit, exact=True)
+                    option = page.get_by_role("option", name=unit).first  # labels add the accent-free name
                     option.wait_for()
                     started = time.perf_counter()
                     option.click()
