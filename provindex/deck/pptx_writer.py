@@ -138,9 +138,8 @@ def _table(slide, box: Box, spec: TableSpec, styled: bool) -> None:
     height = min(box.height, Inches(0.4) * rows)
     table = slide.shapes.add_table(rows, len(spec.columns), box.left, box.top, box.width, height).table
     size = 12 if rows <= 10 else 10
-    weights = [max([len(spec.columns[j])] + [len(r[j]) for r in spec.rows]) ** 0.5 for j in range(len(spec.columns))]
-    for j, weight in enumerate(weights):  # wider columns for longer text, so rows wrap less
-        table.columns[j].width = int(box.width * weight / sum(weights))
+    for j, width in enumerate(_column_widths(spec, box.width, size)):
+        table.columns[j].width = width
     for j, name in enumerate(spec.columns):
         table.cell(0, j).text = name
         _style_runs(table.cell(0, j).text_frame, size, styled, bold=True)
@@ -149,6 +148,21 @@ def _table(slide, box: Box, spec: TableSpec, styled: bool) -> None:
             cell = table.cell(i, j)
             cell.text = value
             _style_runs(cell.text_frame, size, styled, bold=(i - 1 == spec.highlight))
+
+
+def _column_widths(spec: TableSpec, total: int, size: int) -> list[int]:
+    """Each column at least as wide as its longest word ("2023" never breaks), the rest by text length.
+
+    Longer texts get more of the remaining width (square root of their length), so rows wrap less.
+    """
+    texts = [[spec.columns[j]] + [r[j] for r in spec.rows] for j in range(len(spec.columns))]
+    floors = [int(Pt(size) * 0.62 * max(len(w) for t in column for w in t.split() or [""])) + int(Inches(0.22))
+              for column in texts]
+    weights = [max(len(t) for t in column) ** 0.5 for column in texts]
+    spare = total - sum(floors)
+    if spare <= 0:
+        return [int(total * f / sum(floors)) for f in floors]
+    return [f + int(spare * w / sum(weights)) for f, w in zip(floors, weights)]
 
 
 def _regions(slide: Slide, width: int) -> tuple[list[Box], Box | None]:
