@@ -214,7 +214,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, stored: dict[str, str] | None 
 
 def _is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     """No table at all: a new file, created in one batch."""
-    return con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0] == 0
+    return con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0] == 0
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, new: bool) -> None:
