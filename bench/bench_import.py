@@ -85,7 +85,12 @@ PREVIOUS_WORKBOOK = ("pci_official_xls_mdtrinh", "PCI 2015.xlsx")
 
 
 def _timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system) of one child process."""
+    """Wall seconds and CPU seconds (user + system) of one child process.
+
+    Dirty pages are flushed first, so a run never pays for the previous run's writes (each load ends with an
+    fsync, which would otherwise wait for the whole disk cache).
+    """
+    os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, capture_output=True, cwd=ROOT, timeout=300, check=True, env=env)
@@ -114,7 +119,7 @@ def load_ratio(folder: Path, runs: int = 9) -> dict | None:
     for number in range(runs):
         times["bare"].append(_timed([sys.executable, "-c", "import pandas, duckdb"]))
         times["new_db"].append(_timed([*load, str(workbook), "--db", str(folder / f"new{number}.duckdb")]))
-        existing = shutil.copy(base, folder / f"existing{number}.duckdb")
+        existing = shutil.copy(base, folder / f"existing{number}.duckdb")  # flushed by _timed, as a database at rest
         times["existing_db"].append(_timed([*load, str(workbook), "--db", str(existing)]))
     wall = {case: statistics.median(w for w, _ in rounds) for case, rounds in times.items()}
     cpu = {case: statistics.median(c for _, c in rounds) for case, rounds in times.items()}
@@ -127,6 +132,20 @@ def load_ratio(folder: Path, runs: int = 9) -> dict | None:
         report[case] = {"load_s": round(wall[case], 3), "ratio": round(wall[case] / wall["bare"], 2),
                         "cpu_s": round(cpu[case], 3), "cpu_ratio": round(cpu[case] / cpu["bare"], 2)}
     return report
+
+
+def ratio_rounds(folder: Path, rounds: int = 3) -> dict | None:
+    """:func:`load_ratio` three times in this run, and the median ratio of each case over the rounds.
+
+    One round moves by about ±0.1 on a shared two-core machine; the median of three is the figure to read.
+    """
+    found = [load_ratio(folder / f"round{k}") for k in range(rounds) if (folder / f"round{k}").mkdir() is None]
+    if not found or found[0] is None:
+        return None
+    summary = {case: {key: statistics.median(r[case][key] for r in found) for key in ("ratio", "cpu_ratio")}
+               for case in ("new_db", "existing_db")}
+    return {"median_of_rounds": summary, "target_ratio": TARGET_RATIO, "rounds": found,
+            "met": all(v["ratio"] <= TARGET_RATIO for v in summary.values())}
 
 
 def run() -> dict:
@@ -145,7 +164,7 @@ def run() -> dict:
             report["max_peak_mb"] = max(f["peak_mb"] for f in figures)
         else:
             report["skipped"] = "../shared/realdata is absent"
-        report["load_vs_bare_import"] = load_ratio(folder)
+        report["load_vs_bare_import"] = ratio_rounds(folder)
         report["hostile"] = {name: measure("load", path, "--db", folder / "hostile.duckdb", "--json")
                              for name, path in hostile_inputs(folder).items()}
     report["memory_budget_mb"] = 500
