@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from provindex import config
 from provindex.catalog import Catalog, get_catalog, unit_set_for_year
 from provindex.errors import ProvindexError
 from provindex.i18n import t
@@ -68,12 +67,12 @@ def page_setup(page_key: str) -> PageContext:
     try:
         scores, meta, actions = load_data()
     except ProvindexError as exc:
-        st.error(exc.message(lang))
+        st.error(exc.screen_message(lang))
         st.stop()
     if scores.empty:
         language_switch(lang)
         st.title(t(f"nav.{page_key}", lang))
-        st.info(t("ui.empty_db", lang, path=str(config.db_path())))
+        st.info(t("ui.empty_db", lang))
         st.stop()
     years = sorted(int(y) for y in scores["year"].unique())
     initial_state(years)

@@ -68,7 +68,7 @@ def render_report(story: Story, ctx: PageContext) -> None:
     try:
         data = _cached_pptx(dbmod.data_version(), story.unit_code, story.year, lang, str(template or ""), story)
     except ProvindexError as exc:
-        st.error(exc.message(lang))
+        st.error(exc.screen_message(lang))
         return
     left, right = st.columns(2)
     with left:
@@ -101,7 +101,7 @@ def render_png_export(story: Story, lang: str) -> None:
                 st.session_state["png_bytes"] = (key, png.to_png(picture))
         except ProvindexError as exc:
             st.session_state.pop("png_bytes", None)
-            st.warning(exc.message(lang))
+            st.warning(exc.screen_message(lang))
     made = st.session_state.get("png_bytes")
     if made and made[0] == key:
         st.download_button(t("png.download", lang), made[1], file_name=f"{_file_stem(story)}_{key}.png",

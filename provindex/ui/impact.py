@@ -111,7 +111,7 @@ def _estimate(ctx: PageContext, request: dict | None, actions: pd.DataFrame, tar
         return _cached_impact(dbmod.data_version(), register_version, json.dumps(request, sort_keys=True),
                               ctx.scores, actions, targets)
     except ProvindexError as exc:
-        st.error(t("impact.ui.run_failed", ctx.lang, detail=exc.message(ctx.lang)))
+        st.error(t("impact.ui.run_failed", ctx.lang, detail=exc.screen_message(ctx.lang)))
         return None
 
 

@@ -118,3 +118,28 @@ def test_every_page_of_the_navigation_on_an_empty_database(tmp_path, monkeypatch
     assert "python -m etl demo" in app.info[0].value
     assert app.title[0].value == t(f"nav.{page.key}", "vi")
     assert not app.get("plotly_chart") and not app.metric
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_empty_or_missing_database_shows_advice_without_a_server_path(tmp_path, monkeypatch, lang):
+    from provindex import db as dbmod
+
+    empty = tmp_path / "srv-secret" / "empty.duckdb"
+    dbmod.connect(empty).close()
+    app = run("overview", empty, monkeypatch, lang=lang)
+    shown = text(app)
+    assert "etl demo" in shown and "srv-secret" not in shown and str(tmp_path) not in shown
+    missing = text(run("overview", tmp_path / "srv-secret" / "absent.duckdb", monkeypatch, lang=lang))
+    assert "etl demo" in missing and "srv-secret" not in missing
+
+
+def test_database_errors_keep_the_path_for_the_command_line_only():
+    from provindex.errors import DatabaseBusy, SchemaTooNew
+
+    busy = DatabaseBusy(path="/srv/data/provindex.duckdb", detail='Could not set lock on file: PID 4242')
+    newer = SchemaTooNew(path="/srv/data/provindex.duckdb", db_version=9, app_version=1)
+    for error in (busy, newer):
+        for lang in ("vi", "en"):
+            assert "/srv/data" in error.message(lang)
+            screen = error.screen_message(lang)
+            assert "/srv/data" not in screen and "PID" not in screen and "{" not in screen
