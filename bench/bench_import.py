@@ -139,7 +139,10 @@ def ratio_rounds(folder: Path, rounds: int = 3) -> dict | None:
 
     One round moves by about ±0.1 on a shared two-core machine; the median of three is the figure to read.
     """
-    found = [load_ratio(folder / f"round{k}") for k in range(rounds) if (folder / f"round{k}").mkdir() is None]
+    found = []
+    for k in range(rounds):
+        (folder / f"round{k}").mkdir()
+        found.append(load_ratio(folder / f"round{k}"))
     if not found or found[0] is None:
         return None
     summary = {case: {key: statistics.median(r[case][key] for r in found) for key in ("ratio", "cpu_ratio")}

@@ -20,7 +20,7 @@ from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog
 from provindex.errors import ProvindexError
 from provindex.i18n import t
-from provindex.text import format_number
+from provindex.text import format_number, ranges_text
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -241,14 +241,7 @@ def cmd_history(args) -> int:
 
 def years_label(years: str) -> str:
     """'2006,2007,2008,2010' -> '2006–2008, 2010'."""
-    values = sorted(int(y) for y in str(years).split(",") if y.strip().isdigit())
-    runs: list[list[int]] = []
-    for year in values:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return ranges_text(y for y in str(years).split(",") if y.strip().isdigit())
 
 
 def _isna(value) -> bool:

@@ -17,13 +17,13 @@ from etl.problems import ERROR, WARNING, Problem
 from etl.formats import sheets, transposed
 from etl.read import ReadFailed, read_source
 from etl.recognize import Layout, detect_index, index_from_text, years_in_text
-from etl.rows import Context, Extraction, Record, column_label, column_letter, extraction_notes, row_ranges
+from etl.rows import Context, Extraction, Record, column_label, column_letter, extraction_notes
 from etl.validate import extract
 from etl.weights import derive_for_frame
 from provindex import config
 from provindex import db as dbmod
 from provindex.catalog import Catalog, get_catalog, unit_set_for_year
-from provindex.text import format_number
+from provindex.text import format_number, ranges_text
 
 
 @dataclass
@@ -249,7 +249,7 @@ def _note_skipped(extractions: list[Extraction], result: FileResult) -> None:
         result.notes.append(("etl.rows_skipped", {"rows": ", ".join(f"{r} ({label})" for r, label in skipped)}))
     footnotes = sorted({row for e in extractions for row in e.footnotes})
     if footnotes:
-        result.notes.append(("etl.footnotes_skipped", {"rows": row_ranges(footnotes)}))
+        result.notes.append(("etl.footnotes_skipped", {"rows": ranges_text(footnotes)}))
     result.notes.extend(extraction_notes(extractions))
 
 
@@ -258,7 +258,7 @@ def _note_trailer(layout: Layout, result: FileResult, name: str) -> None:
     rows = [r for r, cells in layout.trailer_rows if any(c not in (None, "") for c in cells)]
     if rows:
         result.problems.append(Problem("rows_below_table", name, layout.sheet.name, rows[0], severity=WARNING,
-                                       params={"rows": row_ranges(rows)}))
+                                       params={"rows": ranges_text(rows)}))
 
 
 def _note_columns(layout: Layout, result: FileResult) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from provindex.i18n import t
+from provindex.text import ranges_text
 
 ERROR = "error"
 WARNING = "warning"
@@ -85,16 +86,5 @@ def condensed(problems: list[Problem], lang: str = "vi") -> list[str]:
         rest = group[SHOWN_PER_RULE:]
         if rest:
             rows = [p.row for p in rest if p.row is not None]
-            lines.append(t("loc.more_of_rule", lang, count=len(rest), rows=row_ranges(rows) or "—"))
+            lines.append(t("loc.more_of_rule", lang, count=len(rest), rows=ranges_text(rows) or "—"))
     return lines
-
-
-def row_ranges(rows: list[int]) -> str:
-    """[66, 67, 68, 70] -> '66–68, 70'."""
-    runs: list[list[int]] = []
-    for row in sorted(set(rows)):
-        if runs and row == runs[-1][-1] + 1:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from etl.problems import ERROR, Problem, row_ranges
+from etl.problems import ERROR, Problem
 from etl.recognize import Layout, header_text, is_aggregate_label, unit_hit
 from etl.values import is_missing, is_number, looks_like_formula, missing_marker, parse_number, parse_year
 from provindex import schema
 from provindex.catalog import Catalog, unit_set_for_year
-from provindex.text import format_number
+from provindex.text import format_number, ranges_text
 
 MAX_PROBLEMS = 500
 #: Distinct "no data" markers named in the report's note.
@@ -296,5 +296,5 @@ def extraction_notes(extractions: list[Extraction]) -> list[tuple[str, dict]]:
         notes.append(("etl.repeats_set_aside", {"rows": listed, "count": len(repeats)}))
     text_rows = sorted({row for e in extractions for row in e.text_rows})
     if text_rows:
-        notes.append(("etl.text_rows_skipped", {"rows": row_ranges(text_rows)}))
+        notes.append(("etl.text_rows_skipped", {"rows": ranges_text(text_rows)}))
     return notes

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from provindex import config, schema
-from provindex.i18n import localized
+from provindex.i18n import localized, t
 from provindex.reference import read_reference_csv
 from provindex.text import fold, unit_key
 
@@ -118,6 +118,11 @@ class Catalog:
     def composite(self, index: str) -> str:
         """Component code of the index's headline score (e.g. ``PCI:TOTAL``)."""
         return self.index_row(index)["composite"]
+
+    def source_line(self, index: str, lang: str = "vi") -> str:
+        """'Nguồn: publisher (index); xử lý: provindex' under an exported chart of ``index``."""
+        row = self.index_row(index)
+        return t("chart.source", lang, publisher=localized(row, "publisher", lang), index=localized(row, "short", lang))
 
     @cached_property
     def _component_rows(self) -> dict[str, dict]:

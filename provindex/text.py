@@ -62,6 +62,22 @@ def unit_key(value: str) -> str:
     return key.replace(" ", "")
 
 
+def consecutive_runs(values) -> list[list[int]]:
+    """Sorted distinct integers grouped into runs of consecutive values: [3, 1, 2, 7] -> [[1, 2, 3], [7]]."""
+    runs: list[list[int]] = []
+    for value in sorted(set(int(v) for v in values)):
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return runs
+
+
+def ranges_text(values) -> str:
+    """[66, 67, 68, 70] -> '66–68, 70' (rows, columns or years named in a message)."""
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in consecutive_runs(values))
+
+
 def format_number(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
     """'70,12' in Vietnamese, '70.12' in English; thousands grouped ('1.234,5' / '1,234.5')."""
     if value is None or value != value:  # NaN

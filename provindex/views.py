@@ -38,10 +38,8 @@ class View:
 def export_info(catalog: Catalog, component: str, title: str, years: str, lang: str) -> charts.ExportInfo:
     """Title, unit, year(s) and source line of a chart of ``component`` (the page adds the simulated stamp)."""
     spec = catalog.component(component)
-    row = catalog.index_row(spec["index"])
     unit = t("chart.unit_percent", lang) if spec["unit"] == "percent" else t("chart.unit_points", lang)
-    source = t("chart.source", lang, publisher=localized(row, "publisher", lang), index=localized(row, "short", lang))
-    return charts.ExportInfo(title, unit, years, source)
+    return charts.ExportInfo(title, unit, years, catalog.source_line(spec["index"], lang))
 
 
 def _year_span(years) -> str:

@@ -38,6 +38,15 @@ def file_sha(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
 
+def db_rows(path: Path, sql: str) -> list[tuple]:
+    """Every row of one query on the database at ``path``, read only (the tests' way to look inside)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def content_fingerprint(path: Path) -> str | None:
     """Hash of every table's sorted content: equal means nothing in the database changed."""
     if not path.exists():

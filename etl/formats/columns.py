@@ -29,7 +29,7 @@ from functools import lru_cache
 from etl.headers import clean, close_wording, is_indicator_header, padded_words
 from etl.values import is_missing, is_number, parse_number
 from provindex.catalog import get_catalog
-from provindex.text import fold
+from provindex.text import consecutive_runs, fold
 
 #: Roles matched as whole-word phrases inside a header (not only as the whole header).
 PHRASE_ROLES = ("ci_low", "ci_high", "respondents", "rank_other")
@@ -84,7 +84,7 @@ def sort_columns(layout) -> None:
         kind = _kind_by_content(layout, column, values[column])
         if kind:
             layout.set_aside[column] = kind
-    for run in _runs([c for c in numeric if c not in layout.bounds and c not in layout.set_aside]):
+    for run in consecutive_runs([c for c in numeric if c not in layout.bounds and c not in layout.set_aside]):
         if len(run) >= INDICATOR_RUN:
             layout.set_aside.update({c: "indicator" for c in run})
     for column in list(layout.unknown_columns):
@@ -171,16 +171,6 @@ def _kind_by_content(layout, column: int, numbers: dict[int, float]) -> str | No
     if max(values) > 100:
         return "count"
     return None
-
-
-def _runs(columns: list[int]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for column in columns:
-        if runs and column == runs[-1][-1] + 1:
-            runs[-1].append(column)
-        else:
-            runs.append([column])
-    return runs
 
 
 def _brackets(low: dict[int, float] | None, score: dict[int, float], high: dict[int, float] | None,

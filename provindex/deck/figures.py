@@ -49,15 +49,10 @@ def figure(spec: ChartSpec, lang: str, height: int = 560, font_size: int = PRESE
 
 def export_figure(spec: ChartSpec, catalog, unit_name: str, year: int, lang: str, simulated: bool) -> go.Figure:
     """The chart as a stand-alone 16:9 picture: title, unit · year · source, and the simulated-data stamp."""
-    from provindex.charts import ExportInfo, decorate_for_export
-    from provindex.i18n import localized, t
-
-    row = catalog.index_row(spec.index) if spec.index else None
-    source = t("chart.source", lang, publisher=localized(row, "publisher", lang), index=localized(row, "short", lang)) \
-        if row else ""
-    info = ExportInfo(spec.title, f"{unit_name} · {spec.y_title}" if spec.y_title else unit_name, str(year), source,
-                      simulated)
-    picture = decorate_for_export(figure(spec, lang), info, lang, fixed_size=True)
+    source = catalog.source_line(spec.index, lang) if spec.index else ""
+    info = charts.ExportInfo(spec.title, f"{unit_name} · {spec.y_title}" if spec.y_title else unit_name, str(year),
+                             source, simulated)
+    picture = charts.decorate_for_export(figure(spec, lang), info, lang, fixed_size=True)
     # the slide-sized picture keeps its title block in its own band above the plot
     picture.update_layout(title={"yref": "container", "y": 0.98, "yanchor": "top"}, margin={"t": 190})
     return picture

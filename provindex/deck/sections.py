@@ -17,7 +17,7 @@ from provindex import analysis
 from provindex.catalog import Catalog
 from provindex.deck.model import ChartSpec, Slide, TableSpec
 from provindex.i18n import localized, t
-from provindex.text import format_number, format_signed
+from provindex.text import format_number, format_signed, ranges_text
 
 TREND_EDITIONS = 10  # editions shown on the trend slide
 PEER_TABLE_ROWS = 12
@@ -57,14 +57,6 @@ def _value(value) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
-def _year_list(years) -> str:
-    """'2023–2024' for consecutive years, '2019, 2023' otherwise."""
-    years = sorted(int(y) for y in years)
-    if len(years) > 1 and years[-1] - years[0] == len(years) - 1:
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
-
-
 def trend_slide(frame: Frame, index: str) -> Slide | None:
     """The composite over the last editions: the unit, the national median and the region's mean."""
     catalog, lang, composite = frame.catalog, frame.lang, frame.catalog.composite(index)
@@ -78,7 +70,7 @@ def trend_slide(frame: Frame, index: str) -> Slide | None:
     regional = analysis.regional_mean(frame.scores, catalog, composite, region).set_index("year")["mean"]
     partial = band[band["partial"]]
     median = t("chart.median", lang) if partial.empty else t(
-        "deck.median_partial", lang, years=_year_list(partial["year"]), n=int(partial["n"].max()))
+        "deck.median_partial", lang, years=ranges_text(partial["year"]), n=int(partial["n"].max()))
     series = [(frame.unit_name, [_value(mine.get(y)) for y in years]),
               (median, [_value(v) for v in band["median"]]),
               (t("deck.region_mean", lang, region=frame.region_name), [_value(regional.get(y)) for y in years])]
@@ -89,7 +81,7 @@ def trend_slide(frame: Frame, index: str) -> Slide | None:
     notes += [f"{y}: {frame.unit_name} {frame.num(mine.get(y))}; {t('chart.median', lang)} {frame.num(m)}"
               for y, m in zip(years, band["median"])]
     notes.append(frame.source(index, f"{years[0]}–{years[-1]}"))
-    bullets = [t("trend.partial_median", lang, years=_year_list(partial["year"]),
+    bullets = [t("trend.partial_median", lang, years=ranges_text(partial["year"]),
                  n=int(partial["n"].max()), total=int(partial["total"].max()))] if not partial.empty else []
     if frame.year in mine.index:
         bullets.append(t("deck.trend_bullet", lang, unit=frame.unit_name, value=frame.num(mine[frame.year]),

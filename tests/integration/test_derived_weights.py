@@ -1,12 +1,11 @@
 """A new edition's weights derived from its own workbook: note and stored with provenance when exact,
 a warning naming the worst province when the composite is not a weighted sum (issue 9)."""
 
-import duckdb
 import numpy as np
 
 from corpus import PROVINCES, xlsx
 from etl.weights import SOURCE
-from helpers import cli, content_fingerprint
+from helpers import cli, content_fingerprint, db_rows
 
 SUBS = ["Tính minh bạch", "Chi phí thời gian", "Chi phí không chính thức", "Đào tạo lao động"]
 CODES = ["PCI:TRANSPARENCY", "PCI:TIME_COSTS", "PCI:INFORMAL_CHARGES", "PCI:LABOR_TRAINING"]
@@ -25,12 +24,8 @@ def _workbook(path, break_row: int | None = None):
 
 
 def _stored(db):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT component, weight, scale, exact, n_units, source FROM derived_weight "
-                           "WHERE parent = 'PCI:TOTAL' AND year = 2021 ORDER BY component").fetchall()
-    finally:
-        con.close()
+    return db_rows(db, "SELECT component, weight, scale, exact, n_units, source FROM derived_weight "
+                       "WHERE parent = 'PCI:TOTAL' AND year = 2021 ORDER BY component")
 
 
 def test_exact_weights_are_noted_and_stored_with_the_load(tmp_path, capsys):

@@ -7,7 +7,7 @@ import sys
 import duckdb
 import pytest
 
-from helpers import ROOT, cli, content_fingerprint, file_sha, write
+from helpers import ROOT, cli, content_fingerprint, db_rows, file_sha, write
 
 WIDE_VI = """Tỉnh,Tính minh bạch,Chi phí thời gian,Chi phí không chính thức,Điểm PCI,Xếp hạng
 Đà Nẵng,"7,10",6.50,6.20,70.50,1
@@ -28,12 +28,8 @@ def scores(db, index=None, year=None):
 
 
 def loads(db):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute('SELECT load_id, status, active, file_name, sha256, "user", encoding, layout, rows'
-                           ' FROM "load" ORDER BY load_id').fetchall()
-    finally:
-        con.close()
+    return db_rows(db, 'SELECT load_id, status, active, file_name, sha256, "user", encoding, layout, rows'
+                       ' FROM "load" ORDER BY load_id')
 
 
 def test_wide_vietnamese_csv_loads(tmp_path, db_file, capsys):

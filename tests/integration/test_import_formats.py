@@ -12,7 +12,7 @@ import unicodedata
 import duckdb
 import pytest
 
-from helpers import cli
+from helpers import cli, db_rows
 from corpus import (PCI_HEADER, PROVINCES, csv_text, encoded, pci_rows, write_bytes, xlsx)
 from etl.pipeline import LoadOptions, process_file
 from provindex.catalog import get_catalog
@@ -32,12 +32,9 @@ def current(db, index=None, year=None):
 
 
 def last_load(db):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute('SELECT file_name, file_size, sha256, encoding, layout, sheet, "user", "at", years'
-                           ' FROM "load" ORDER BY load_id DESC LIMIT 1').fetchone()
-    finally:
-        con.close()
+    (row,) = db_rows(db, 'SELECT file_name, file_size, sha256, encoding, layout, sheet, "user", "at", years'
+                         ' FROM "load" ORDER BY load_id DESC LIMIT 1')
+    return row
 
 
 def load_ok(capsys, path, db, *args):

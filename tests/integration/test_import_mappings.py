@@ -17,7 +17,7 @@ import pytest
 from corpus import PCI_HEADER, csv_text, pci_rows, write_bytes, xlsx
 from etl import mappings
 from etl.pipeline import LoadOptions, process_file, run_load
-from helpers import cli, content_fingerprint
+from helpers import cli, content_fingerprint, db_rows
 from provindex import db as dbmod
 from provindex.catalog import get_catalog
 
@@ -30,12 +30,8 @@ def _csv(tmp_path, name, header=ODD_HEADER, rows=None):
 
 
 def _remembered(db):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT header_key, target, version, active, load_id, file_name FROM column_mapping"
-                           " ORDER BY header_key, version").fetchall()
-    finally:
-        con.close()
+    return db_rows(db, "SELECT header_key, target, version, active, load_id, file_name FROM column_mapping"
+                       " ORDER BY header_key, version")
 
 
 def _fix_line(err: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The human load report folds repeated warnings; the JSON report keeps every one."""
 
-from etl.problems import ERROR, WARNING, Problem, condensed, row_ranges
+from etl.problems import ERROR, WARNING, Problem, condensed
+from provindex.text import ranges_text
 
 
 def _warning(row, rule="composite_mismatch", sheet="S"):
@@ -20,6 +21,6 @@ def test_three_or_fewer_are_all_shown_in_either_language():
     assert len(condensed(problems, "vi")) == 4
 
 
-def test_row_ranges():
-    assert row_ranges([70, 66, 67, 68, 68]) == "66–68, 70"
-    assert row_ranges([]) == ""
+def test_ranges_text():
+    assert ranges_text([70, 66, 67, 68, 68]) == "66–68, 70"
+    assert ranges_text([]) == ""
