@@ -16,10 +16,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from provindex.auth import User
 from provindex.catalog import Catalog, get_catalog, unit_set_for_year
 from provindex.errors import ProvindexError
 from provindex.i18n import t
+from provindex.ui.auth import current_user, require_role
 from provindex.ui.data import load_data, load_register, overview_cards
+from provindex.ui.navigation import page_spec
 from provindex.ui.impact import impact_controls, impact_results, render_impact_card, warm_impact
 from provindex.ui.render import (boundary_shapes, download_csv, render_fallback, render_index_card, render_league,
                                  render_movers, render_notes, render_peer_scores, render_story, render_strengths,
@@ -34,7 +37,7 @@ __all__ = [
     "download_csv", "show_chart", "render_notes", "render_index_card", "render_story", "render_league",
     "render_movers", "render_tiers", "render_fallback", "render_peer_scores", "render_target_gap",
     "render_strengths", "boundary_shapes", "render_tile_key", "unit_label",
-    "share_link", "warm_impact", "impact_controls", "impact_results", "render_impact_card",
+    "share_link", "current_user", "warm_impact", "impact_controls", "impact_results", "render_impact_card",
 ]
 
 
@@ -50,6 +53,7 @@ class PageContext:
     meta: dict
     catalog: Catalog
     actions: pd.DataFrame
+    user: User
 
     @property
     def unit_name(self) -> str:
@@ -64,6 +68,8 @@ def page_setup(page_key: str) -> PageContext:
     """Sidebar filters, labels and guards shared by every page. Stops the run on an empty database."""
     catalog = get_catalog()
     lang = current_lang()
+    spec = page_spec(page_key)
+    user = require_role(spec.min_role if spec else "viewer", lang)
     try:
         scores, meta, actions = load_data()
     except ProvindexError as exc:
@@ -80,7 +86,7 @@ def page_setup(page_key: str) -> PageContext:
     year, unit_set, unit, former = _sidebar_filters(catalog, years, lang)
     for key, value in (("lang", lang), ("year", year), ("unit", unit)):
         publish(key, value)
-    context = PageContext(lang, int(year), unit_set, unit, scores, meta, catalog, actions)
+    context = PageContext(lang, int(year), unit_set, unit, scores, meta, catalog, actions, user)
     _labels(context, former)
     return context
 

@@ -16,11 +16,12 @@ from provindex.i18n import t
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its script in ``app_pages/``, its URL path (the title is ``nav.<key>``) and its icon."""
+    """One page: script in ``app_pages/``, URL path (title ``nav.<key>``), icon, least role (``auth.ROLES``)."""
 
     key: str
     icon: str
     default: bool = False
+    min_role: str = "viewer"
 
     @property
     def script(self) -> str:
@@ -42,6 +43,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("report", ":material/slideshow:"),
     PageSpec("present", ":material/co_present:"),
 )
+
+
+def page_spec(key: str) -> PageSpec | None:
+    """The declared page of that key (None for a script that is not a page of the menu)."""
+    return next((spec for spec in PAGES if spec.key == key), None)
 
 
 def navigation_pages(lang: str) -> list[st.Page]:
