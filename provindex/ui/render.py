@@ -125,7 +125,7 @@ def render_league(view: RankingView, ctx: PageContext, file_name: str) -> None:
     shown = table[["rank", "unit", "value", "rank_change_text", "value_change_text", "quartile", "trend"]]
     styled = shown.style.format({"value": lambda v: format_number(v, lang)})
     st.dataframe(styled, hide_index=True, key="league", height=460, column_config={
-        "rank": st.column_config.NumberColumn(t("chart.rank", lang), format="%d"),
+        "rank": st.column_config.NumberColumn(view.rank_label or t("chart.rank", lang), format="%d"),
         "unit": st.column_config.TextColumn(t("ui.unit", lang)),
         "value": t("rank.col_value", lang),
         "rank_change_text": t("rank.col_rank_change", lang),

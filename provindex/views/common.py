@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from provindex import charts
-from provindex.catalog import Catalog, unit_set_for_year
+from provindex import analysis, charts
+from provindex.catalog import Catalog
 from provindex.i18n import localized, t
 
 
@@ -49,7 +49,7 @@ def shown_year(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, la
     That is ``year`` itself, or the index's latest earlier edition on the same unit set when the index has
     not published ``year`` yet (the Overview does the same).
     """
-    unit_set = unit_set_for_year(year)
+    unit_set = analysis.unit_set_in(scores, year)
     rows = scores[(scores["index"] == index) & (scores["unit_set"] == unit_set)]
     years = sorted(int(y) for y in rows["year"].unique() if y <= year)
     if not years or years[-1] == year:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from provindex import analysis, charts
-from provindex.catalog import Catalog, unit_set_for_year
+from provindex.catalog import Catalog
 from provindex.i18n import localized, t
 from provindex.text import format_number
 from provindex.views.common import (PUBLISHED_DECIMALS, View, export_info,
@@ -36,7 +36,7 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
                  custom: list[str], lang: str) -> CompareView:
     """The Compare page: the focal unit against its peer group on every sub-index of one index and year."""
     year, fallback = shown_year(scores, catalog, index, year, lang)
-    unit_set = unit_set_for_year(year)
+    unit_set = analysis.unit_set_in(scores, year)
     peers = analysis.peer_codes(catalog, unit_set, focal, group, custom)
     profile = analysis.profile(scores, catalog, index, year, focal, peers)
     name = catalog.unit_name(unit_set, focal, lang)
@@ -65,7 +65,7 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
 def _peer_charts(view: CompareView, scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str,
                  labels: dict[str, str], titles: dict[str, str], lang: str) -> None:
     """The peers' actual scores (table and grouped bars) and their national percentiles (heatmap)."""
-    unit_set = unit_set_for_year(year)
+    unit_set = analysis.unit_set_in(scores, year)
     matrix = analysis.heatmap_matrix(scores, catalog, index, year, view.peers)
     values = analysis.value_matrix(scores, catalog, index, year, view.peers)
     names = {c: catalog.unit_name(unit_set, c, lang) for c in set(matrix.index) | set(values.index)}
