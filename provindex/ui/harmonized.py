@@ -15,6 +15,7 @@ from provindex import db as dbmod
 from provindex import harmonize
 from provindex.catalog import get_catalog
 from provindex.i18n import t
+from provindex.narrative import what_changed
 from provindex.overview import IndexCard, build_cards
 from provindex.ui.state import url_select
 
@@ -56,3 +57,18 @@ def _cards(version: str, units: str, weights: str, unit_code: str, year: int,
 def overview_cards(ctx: PageContext) -> list[IndexCard]:
     """The Overview cards on the chosen units, cached per (data version, units, weights, unit, year)."""
     return _cards(dbmod.data_version(), ctx.unit_set, ctx.weights, ctx.unit_code, ctx.year, ctx.scores)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _story(version: str, units: str, weights: str, unit_code: str, year: int, lang: str, _cards: list[IndexCard],
+           _scores: pd.DataFrame, unit_name: str) -> list[str]:
+    catalog = get_catalog()
+    texts = [what_changed(card, _scores[_scores["index"] == card.index], catalog, unit_code, unit_name, lang)
+             for card in _cards]
+    return [text for text in texts if text]
+
+
+def story_paragraphs(cards: list[IndexCard], ctx: PageContext) -> list[str]:
+    """'What changed this year', one paragraph per index, cached per (data version, units, unit, year, language)."""
+    return _story(dbmod.data_version(), ctx.unit_set, ctx.weights, ctx.unit_code, ctx.year, ctx.lang, cards,
+                  ctx.scores, ctx.unit_name)

@@ -16,7 +16,7 @@ from provindex.charts import ExportInfo, chart_config, decorate_for_export
 from provindex.i18n import localized, t
 from provindex.overview import IndexCard
 from provindex.text import format_number, format_signed
-from provindex.ui.data import story_paragraphs
+from provindex.ui.harmonized import story_paragraphs
 from provindex.ui.state import url_toggle
 from provindex.views import CompareView, RankingView
 
@@ -43,7 +43,8 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
             delta += " " + t("ui.vs_year", lang, year=card.prev_year)
         label = t("ui.score_points" if index_row["unit"] == "points" else "ui.score_percent", lang)
         st.metric(label, format_number(card.value, lang, decimals), delta)
-        rank_text = t("ui.rank_of", lang, rank=card.rank, n=card.n_ranked)
+        rank_key = "merger.rank_of_converted" if card.backcast else "ui.rank_of"
+        rank_text = t(rank_key, lang, rank=card.rank, n=card.n_ranked)
         if card.partial_coverage:  # quartiles of the published units only, and said so
             rank_text += " · " + t("ui.group_published", lang, q=card.quartile, n=card.n_ranked)
         else:
@@ -60,6 +61,9 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
             st.caption(t("ui.no_change", lang, year=card.prev_year))
         if card.change_basis == "harmonized":
             st.caption(t("ui.harmonized_note", lang, year=card.prev_year))
+        if card.backcast or card.change_basis == "harmonized":
+            honesty = t("merger.honesty" if ctx.weights == "pop" else "merger.honesty_equal", lang)
+            st.caption(honesty[:1].upper() + honesty[1:] + ".")
         if card.break_note:
             st.caption(t("ui.break_note", lang, year=card.break_note["year"],
                          note=localized(card.break_note, "note", lang)))

@@ -25,14 +25,19 @@ def is_backcast_year(scores: pd.DataFrame, year: int) -> bool:
     return bool(backcast_rows(scores)[scores["year"] == year].any())
 
 
-def notes(shown: pd.DataFrame, weights: str, lang: str) -> list[str]:
-    """Under a chart or table that shows back-cast values: the honesty note, the weights, flagged cells."""
+def notes(shown: pd.DataFrame, weights: str, lang: str, chart: bool = False) -> list[str]:
+    """Under a chart or table that shows back-cast values: the honesty note, the weights, flagged cells.
+
+    ``chart``: a time chart, which also gets the legend of how back-cast values are drawn.
+    """
     back = backcast_rows(shown)
     if not back.any():
         return []
     honesty = t("merger.honesty" if weights == "pop" else "merger.honesty_equal", lang)
     lines = [honesty[:1].upper() + honesty[1:] + ".",
              t("merger.weights_line", lang, weights=t(f"merger.weights_{weights}", lang))]
+    if chart:
+        lines.append(t("merger.chart_style", lang))
     n_flagged = int(harmonize.flagged(shown[back]).sum())
     if n_flagged:
         lines.append(t("merger.flagged", lang, n=n_flagged))

@@ -102,7 +102,7 @@ def _merger_notes(view: RankingView, scores: pd.DataFrame, component: str, year:
         earlier = sorted(int(y) for y in scores.loc[scores["component"] == component, "year"].unique() if y < year)
         if earlier and merger.is_backcast_year(scores, earlier[-1]):
             view.notes.append(t("merger.change_vs_backcast", lang, year=earlier[-1]))
-    view.notes.extend(merger.notes(scores[scores["component"] == component], weights, lang))
+    view.notes.extend(merger.notes(scores[scores["component"] == component], weights, lang, chart=True))
 
 
 def _rank_change_text(change: float, lang: str) -> str:

@@ -81,7 +81,7 @@ def trend_view(scores: pd.DataFrame, actions: pd.DataFrame, catalog: Catalog, co
     if not members.empty:
         view.notes.append(t("merger.members_note", lang, unit=names.get(("vn34", focal), focal),
                             members=", ".join(member_names[c] for c in sorted(member_names))))
-    view.notes.extend(merger.notes(series, weights, lang))
+    view.notes.extend(merger.notes(series, weights, lang, chart=True))
     return view
 
 
