@@ -11,6 +11,7 @@ from provindex import analysis, charts
 from provindex.catalog import Catalog
 from provindex.i18n import localized, t
 from provindex.text import format_number
+from provindex.views import merger
 from provindex.views.common import (PUBLISHED_DECIMALS, View, export_info,
                                      shown_year)
 
@@ -33,8 +34,13 @@ class CompareView(View):
 
 
 def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str, group: str,
-                 custom: list[str], lang: str) -> CompareView:
-    """The Compare page: the focal unit against its peer group on every sub-index of one index and year."""
+                 custom: list[str], lang: str, *, weights: str = "pop", source: pd.DataFrame | None = None,
+                 members: bool = False) -> CompareView:
+    """The Compare page: the focal unit against its peer group on every sub-index of one index and year.
+
+    On the 34 units, ``members`` adds a merged unit's former provinces (their own published scores in
+    ``source``, of the year or the last 63-province edition before it) to the peers' table for reference.
+    """
     year, fallback = shown_year(scores, catalog, index, year, lang)
     unit_set = analysis.unit_set_in(scores, year)
     peers = analysis.peer_codes(catalog, unit_set, focal, group, custom)
@@ -59,7 +65,35 @@ def compare_view(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
     view.weaknesses = [_standing(r, labels, lang, total) for r in ordered.tail(3).iloc[::-1].to_dict("records")]
     view.room = _room(profile, catalog, unit_set, labels, lang)
     view.data = _profile_table(profile, labels, catalog, unit_set, lang)
+    if merger.is_backcast_year(scores, year):
+        view.notes.extend(merger.notes(scores[(scores["year"] == year) & (scores["index"] == index)], weights, lang))
+    if members and unit_set == "vn34":
+        _member_peers(view, source, catalog, index, year, focal, labels, lang)
     return view
+
+
+def _member_peers(view: CompareView, source: pd.DataFrame | None, catalog: Catalog, index: str, year: int,
+                  focal: str, labels: dict[str, str], lang: str) -> None:
+    """A merged unit's former provinces as extra rows of the peers' table, with the edition their values are from."""
+    if source is None or len(catalog.members(focal)) < 2:
+        return
+    codes = catalog.members(focal)["from_code"].tolist()
+    rows = source[(source["unit_set"] == "vn63") & (source["index"] == index) & (source["year"] <= year)
+                  & source["unit_code"].isin(codes) & source["component"].isin(list(labels))]
+    if rows.empty:
+        return
+    edition = int(rows["year"].max())
+    wide = rows[rows["year"] == edition].pivot_table(index="unit_code", columns="component", values="value",
+                                                     aggfunc="first")
+    suffix = t("merger.member_suffix", lang)
+    names = {c: f"{catalog.unit_name('vn63', c, lang)} {suffix[:-1]}, {edition})" for c in wide.index}
+    wide = wide.rename(index=names, columns=labels).round(PUBLISHED_DECIMALS)
+    unit_column = t("ui.unit", lang)
+    extra = wide.reset_index(names=unit_column)
+    view.peer_scores = pd.concat([view.peer_scores, extra], ignore_index=True) if not view.peer_scores.empty else extra
+    items = "; ".join(names[c] for c in sorted(names))
+    view.notes.append(t("merger.member_peers_note", lang, unit=catalog.unit_name("vn34", focal, lang), year=edition,
+                        items=items))
 
 
 def _peer_charts(view: CompareView, scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str,
