@@ -37,9 +37,16 @@ def unit_scores(scores: pd.DataFrame, units: str, weights: str) -> pd.DataFrame:
 
 
 def units_switch(year: int, lang: str) -> tuple[str, str]:
-    """Sidebar: the units choice and, for the 34 units, the back-cast weights; both kept in the URL as codes."""
-    units = url_select(t("merger.units", lang), list(harmonize.UNIT_CHOICES), "units",
-                       harmonize.default_units(year), lambda code: t(f"merger.units_{code}", lang), control="radio")
+    """Sidebar: the units choice and, for the 34 units, the back-cast weights; both kept in the URL as codes.
+
+    The choice follows the year's default (34 units from 2025, else 63) until the reader picks the other one.
+    """
+    default = harmonize.default_units(year)
+    if st.session_state.get("units") == st.session_state.get("pv_units_default", default):
+        st.session_state["units"] = default
+    st.session_state["pv_units_default"] = default
+    units = url_select(t("merger.units", lang), list(harmonize.UNIT_CHOICES), "units", default,
+                       lambda code: t(f"merger.units_{code}", lang), control="radio")
     weights = "pop"
     if units == "vn34":
         weights = url_select(t("merger.weights", lang), list(harmonize.WEIGHT_CHOICES), "weights", "pop",
