@@ -101,3 +101,19 @@ def test_the_2025_league_table_continues_from_the_backcast():
     table = analysis.league_table(scores, CAT, "PAPI:TOTAL", 2025)
     assert len(table) == 34 and table["rank_change"].notna().all() and table["value_change"].notna().all()
     assert table["trend"].map(len).eq(2).all()
+
+
+def test_actions_of_a_former_province_attach_to_its_new_unit_with_its_weight_as_dose():
+    from provindex.impact.exposure import on_vn34
+
+    register = pd.DataFrame({
+        "action_id": ["QNA-2019", "DNG-2013", "DNG-2026", "HTY-2007"], "unit_set": ["vn63", "vn63", "vn34", "vn63"],
+        "unit_code": ["49", "48", "48", "28"], "year": [2019, 2013, 2026, 2007],
+        "action_type": ["one_stop_shop"] * 4, "dose": [np.nan, 50.0, np.nan, np.nan]})
+    shares = harmonize.member_weights(CAT).set_index("from_code")["weight"]
+    moved = on_vn34(register, harmonize.member_weights(CAT)).set_index("action_id")
+    assert set(moved["unit_code"]) == {"48"} and set(moved["unit_set"]) == {"vn34"}
+    assert moved.loc["QNA-2019", "dose"] == pytest.approx(shares["49"]) and moved.loc["QNA-2019", "member_code"] == "49"
+    assert moved.loc["DNG-2013", "dose"] == pytest.approx(50 * shares["48"])
+    assert moved.loc["DNG-2026", "dose"] == 1.0 and pd.isna(moved.loc["DNG-2026", "member_code"])
+    assert "HTY-2007" not in moved.index  # Hà Tây is outside the 2025 crosswalk
