@@ -43,21 +43,22 @@ def unit_lines(fig: go.Figure, unit_rows: pd.DataFrame, code: str, names: dict[t
     reaches on to the first published point after it, so the series reads as one line across the merger.
     """
     unit_rows = unit_rows.sort_values("year").assign(_back=_is_backcast(unit_rows))
-    shown = False
+    last_back = unit_rows.loc[unit_rows["_back"], "year"].max()
+    shown: set[bool] = set()
     sets = unit_rows["unit_set"].unique()
     for (unit_set, back), part in unit_rows.groupby(["unit_set", "_back"], sort=False):
         merged = unit_set == "vn34" and not back and len(sets) > 1
         name = names.get((unit_set, code), code)
         suffix = t("merger.backcast_suffix", lang) if back else (t("chart.merged_suffix", lang) if merged else "")
         for run in runs(part):
-            if back:
-                after = unit_rows[(~unit_rows["_back"]) & (unit_rows["year"] > run["year"].max())].head(1)
-                run = pd.concat([run, after])
-            legend = not shown and not merged
-            shown = shown or legend
+            if back and run["year"].max() == last_back:  # the last back-cast run reaches the first published point
+                run = pd.concat([run, unit_rows[~unit_rows["_back"] & (unit_rows["year"] > last_back)].head(1)])
+            legend = bool(back) not in shown and not merged
+            if legend:
+                shown.add(bool(back))
             fig.add_trace(go.Scatter(
                 x=run["year"], y=run["value"], mode="lines+markers", name=f"{name} {suffix}".strip(),
-                legendgroup=code, showlegend=legend or bool(back),
+                legendgroup=code, showlegend=legend,
                 line={"color": color, "width": 4 if focal else 2, "dash": "dash" if back else "solid"},
                 marker={"size": 10 if merged else (8 if focal else 6),
                         "symbol": ["circle-open" if b else ("diamond" if merged else "circle") for b in run["_back"]],
