@@ -54,6 +54,8 @@ def shown_year(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, la
     years = sorted(int(y) for y in rows["year"].unique() if y <= year)
     if not years or years[-1] == year:
         return year, None
+    if unit_set == "vn63" and year >= 2025:  # the 63 provinces chosen in a 34-unit year
+        return years[-1], t("merger.vn63_after", lang, shown=years[-1])
     short = localized(catalog.index_row(index), "short", lang)
     return years[-1], t("ui.latest_edition", lang, index=short, year=year, shown=years[-1])
 

@@ -87,7 +87,7 @@ def test_equal_weights_change_the_backcast_and_say_so(demo_db, monkeypatch):
 def test_the_63_provinces_end_in_2024(demo_db, monkeypatch):
     app = run("rankings", demo_db, monkeypatch, unit="48", units="vn63", index="PAPI", component="PAPI:TOTAL")
     assert len(app.dataframe[0].value) == 63
-    assert "2024" in text(app)  # the latest 63-province edition, said so
+    assert "Với 63 tỉnh cũ, số liệu dừng ở năm 2024" in text(app)  # the latest 63-province edition, said so
 
 
 def test_compare_offers_the_former_provinces_as_peers(demo_db, monkeypatch):
@@ -133,3 +133,25 @@ def test_downloads_say_which_values_are_backcast(demo_db):
     assert "quy đổi, thiếu tỉnh cũ" in set(old.download["Giá trị quy đổi"])  # PAPI 2022 lacks two provinces
     trend = views.trend_view(scores, None, catalog, "PAPI:TOTAL", "48", [], False, "vi", "vn34")
     assert set(trend.data.set_index("Năm").loc[2024:2025, "Giá trị quy đổi"]) == {"quy đổi", "công bố"}
+
+
+def test_the_units_choice_follows_the_year_until_picked_and_survives_menu_clicks(demo_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from helpers import ROOT
+
+    monkeypatch.setenv("PROVINDEX_DB", str(demo_db))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.run()
+    assert app.sidebar.radio(key="units").value == "vn34"  # the default from 2025
+    app.sidebar.selectbox(key="pv_year").set_value(2024).run()
+    assert app.sidebar.radio(key="units").value == "vn63"  # followed the year
+    app.sidebar.radio(key="units").set_value("vn34").run()
+    app.switch_page("app_pages/rankings.py").run()
+    assert not app.exception
+    assert app.sidebar.radio(key="units").value == "vn34" and app.query_params["units"] == "vn34"
+    assert len(app.dataframe[0].value) < 63 and "Năm 2024 trên 34 đơn vị là giá trị quy đổi" in text(app)
+    app.switch_page("app_pages/planner.py").run()  # a page that keeps each year's own units
+    assert not app.exception and len(app.sidebar.selectbox(key="pv_unit").options) == 63
+    app.switch_page("app_pages/trends.py").run()
+    assert app.sidebar.radio(key="units").value == "vn34"
