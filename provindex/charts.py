@@ -267,14 +267,14 @@ def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str
     colors = {code: FOCAL_COLOR if code == focal else OTHER_COLORS[i % len(OTHER_COLORS)]
               for i, code in enumerate(codes)}
     for code in codes:
-        part = ranks[ranks["unit_code"] == code]
-        fig.add_trace(go.Scatter(x=part["year"], y=part["rank_used"], mode="lines+markers",
-                                 name=names.get(code, code), line={"color": colors[code],
-                                                                   "width": 4 if code == focal else 2},
-                                 marker={"size": 10, "color": colors[code], "symbol": merger_charts.bump_markers(part),
-                                         "line": {"width": 2, "color": colors[code]}}, customdata=part["value"],
-                                 hovertemplate=f"{names.get(code, code)}: {t('chart.rank_short', lang)} %{{y}}"
-                                               " (%{customdata:.2f})<extra></extra>"))
+        for part, dashed in merger_charts.bump_parts(ranks[ranks["unit_code"] == code]):
+            fig.add_trace(go.Scatter(
+                x=part["year"], y=part["rank_used"], mode="lines+markers", name=names.get(code, code),
+                line={"color": colors[code], "width": 4 if code == focal else 2, "dash": "dash" if dashed else "solid"},
+                marker={"size": 10, "color": colors[code], "symbol": merger_charts.bump_markers(part),
+                        "line": {"width": 2, "color": colors[code]}}, customdata=part["value"],
+                hovertemplate=f"{names.get(code, code)}: {t('chart.rank_short', lang)} %{{y}}"
+                              " (%{customdata:.2f})<extra></extra>"))
     worst = int(ranks["rank_used"].max()) if not ranks.empty else 1
     _end_labels(fig, ranks, codes, names, colors, gap=max(1.0, worst / 14))
     base_layout(fig, lang, title=title or None)

@@ -96,6 +96,16 @@ def member_lines(fig: go.Figure, members: pd.DataFrame, names: dict[str, str], c
                                  marker={"size": 5, "color": color}, hovertemplate=name + ": %{y:.2f}<extra></extra>"))
 
 
+def bump_parts(rows: pd.DataFrame) -> list[tuple[pd.DataFrame, bool]]:
+    """A bump-chart line in pieces: the back-cast ranks (dashed, reaching the first published one) and the rest."""
+    back = _is_backcast(rows)
+    if not back.any():
+        return [(rows, False)]
+    official = rows[~back]
+    pieces = [(pd.concat([rows[back], official.head(1)]), True)]
+    return pieces + ([(official, False)] if len(official) else [])
+
+
 def bump_markers(part: pd.DataFrame) -> list[str]:
     """Hollow markers for the back-cast ranks of a bump-chart line, filled for published or computed ones."""
     return ["circle-open" if b else "circle" for b in _is_backcast(part)]

@@ -35,7 +35,7 @@ def test_the_2025_league_table_has_a_change_for_every_published_unit(demo_db, mo
     assert HONESTY_VI in body and "so với năm 2024 tính trên giá trị quy đổi" in body
     bump = json.loads(app.get("plotly_chart")[0].proto.spec)
     focal = [trace for trace in bump["data"] if trace.get("name") == "Đà Nẵng"][0]
-    assert len(focal["x"]) > 1 and "circle-open" in focal["marker"]["symbol"]
+    assert len(focal["x"]) > 1 and "circle-open" in focal["marker"]["symbol"] and focal["line"]["dash"] == "dash"
     assert any(shape.get("x0") == 2024.5 for shape in bump["layout"]["shapes"])  # the merger on the axis
 
 
