@@ -284,7 +284,7 @@ def _number(snapshot: Path) -> int:
 
 
 def _prune(folder: Path, keep: set) -> None:
-    """Delete snapshots no reader holds (exclusive non-blocking lock), except the current and the previous one.
+    """Remove the snapshots no reader holds (exclusive non-blocking lock), except the current and the previous one.
 
     The previous one stays for a reader that resolved the pointer just before the switch.
     """
