@@ -21,7 +21,7 @@ from etl.rows import Context, Extraction, Record, column_label, column_letter, e
 from etl.validate import extract
 from etl.weights import derive_for_frame
 from provindex import config
-from provindex import store
+from provindex import originals, store
 from provindex.catalog import Catalog, get_catalog, unit_set_for_year
 from provindex.text import format_number, ranges_text
 
@@ -352,7 +352,7 @@ def _settle(results: list[FileResult], options: LoadOptions) -> LoadOutcome:
                 raise store.NoChange
             return outcome
         for result in results:
-            store.keep_original(options.db, result.path, result.load.sha256)
+            originals.keep_original(options.db, result.path, result.load.sha256)
         outcome.load_ids = loader.apply_loads(con, [r.load for r in results], user,
                                               also=lambda con, ids: mappings.remember_loaded(con, results, ids, user))
         outcome.status = "loaded"

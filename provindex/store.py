@@ -8,7 +8,7 @@ by switching a pointer. On disk, for ``PROVINDEX_DB = /data/provindex.duckdb``::
     /data/provindex.duckdb.snapshots/  published snapshots (the current one, the previous one, any still read)
                                        and ``.tmp-*`` files of writers at work (removed by the next writer)
     /data/provindex.duckdb.lock        the writers' lock (``flock``; empty file)
-    /data/provindex.duckdb.files/      original bytes of every loaded file, by sha256 (:func:`keep_original`)
+    /data/provindex.duckdb.files/      original bytes of every loaded file, by sha256 (:mod:`provindex.originals`)
 
 A plain file at ``PROVINDEX_DB`` (a database of an earlier version, or a test's copy) is the current
 snapshot in place: readers read it read-only, and the first writer copies it and replaces it by the
@@ -38,7 +38,6 @@ Faults at the operating-system boundary (disk full, read-only media, permission 
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import shutil
 import time
@@ -49,6 +48,11 @@ from typing import Callable, Iterator, TypeVar
 
 import duckdb
 
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt locks the writers' lock file; an open snapshot cannot be deleted there
+    fcntl = None
+
 from provindex import config
 from provindex import db as dbmod
 from provindex.reference import reference_digest
@@ -57,7 +61,8 @@ from provindex.errors import (DatabaseMissing, DiskFull, PermissionDenied, Provi
 
 #: How long a writer waits for another writer (a load of many workbooks takes a few seconds).
 WRITER_WAIT_SECONDS = 60.0
-_TEMP_PREFIX = ".tmp-"
+#: Private names of work in progress (copies of writers, partial originals): never current, never published.
+TEMP_PREFIX = ".tmp-"
 T = TypeVar("T")
 
 
@@ -142,13 +147,9 @@ def _locked_current(db_file: Path) -> tuple[int | None, Path]:
             continue
         except OSError as exc:
             raise fault(exc, db_file) or exc
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH)
-        except OSError:  # a filesystem without locks (read-only media): nobody prunes there
-            pass
-        if snapshot.exists():
+        if _try_lock(handle, exclusive=False) and snapshot.exists():
             return handle, snapshot
-        os.close(handle)
+        os.close(handle)  # a writer is pruning this one: the pointer has moved on
     raise DatabaseMissing(path=str(db_file))
 
 
@@ -176,7 +177,7 @@ def writing(path: str | Path | None = None, *, fresh: bool = False,
             folder = snapshots_dir(db_file)
             folder.mkdir(exist_ok=True)
             _remove_stale_temps(folder)
-            draft = folder / f"{_TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
+            draft = folder / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
             try:
                 con = _open_draft(db_file, draft, fresh)
                 try:
@@ -223,21 +224,43 @@ def _writer_lock(db_file: Path, wait_seconds: float) -> Iterator[None]:
     try:
         deadline = time.monotonic() + wait_seconds
         while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _try_lock(handle, exclusive=True):
                 break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WriterBusy(path=str(db_file), seconds=round(wait_seconds)) from None
-                time.sleep(0.05)
+            if time.monotonic() >= deadline:
+                raise WriterBusy(path=str(db_file), seconds=round(wait_seconds))
+            time.sleep(0.05)
         yield
     finally:
         os.close(handle)
 
 
+def _try_lock(handle: int, exclusive: bool) -> bool:
+    """A lock taken without waiting; False when another process holds a conflicting one.
+
+    A filesystem without locks (some read-only media) counts as locked: nobody prunes or writes there.
+    """
+    if fcntl is None:
+        if not exclusive:
+            return True
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _remove_stale_temps(folder: Path) -> None:
     """Copies left by writers that died (we hold the lock, so no live writer owns one)."""
-    for stale in folder.glob(_TEMP_PREFIX + "*"):
+    for stale in folder.glob(TEMP_PREFIX + "*"):
         stale.unlink(missing_ok=True)
 
 
@@ -262,7 +285,7 @@ def _open_draft(db_file: Path, draft: Path, fresh: bool) -> duckdb.DuckDBPyConne
 def _publish(db_file: Path, draft: Path) -> None:
     """Make the copy durable, rename it into the snapshots folder, switch the pointer, prune unread old snapshots."""
     folder = draft.parent
-    _fsync_file(draft)
+    fsync_file(draft)
     number = 1 + max((_number(p) for p in folder.glob("*.duckdb")), default=0)
     published = folder / f"{number:06d}-{uuid.uuid4().hex[:8]}.duckdb"
     os.replace(draft, published)
@@ -270,7 +293,11 @@ def _publish(db_file: Path, draft: Path) -> None:
     previous = current_file(db_file)
     link = db_file.with_name(f".{db_file.name}.{os.getpid()}.link")
     link.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(published, db_file.parent), link)
+    try:
+        os.symlink(os.path.relpath(published, db_file.parent), link)
+    except OSError:  # Windows without the symlink privilege: the path stays a plain file, replaced whole
+        os.replace(published, db_file)
+        return
     os.replace(link, db_file)
     _fsync_dir(db_file.parent)
     if previous is not None and previous.parent != folder:  # the legacy file was adopted: nothing to prune there
@@ -289,19 +316,19 @@ def _prune(folder: Path, keep: set) -> None:
     The previous one stays for a reader that resolved the pointer just before the switch.
     """
     for snapshot in folder.glob("*.duckdb"):
-        if snapshot in keep or snapshot.name.startswith(_TEMP_PREFIX):
+        if snapshot in keep or snapshot.name.startswith(TEMP_PREFIX):
             continue
         try:
             handle = os.open(snapshot, os.O_RDONLY)
         except FileNotFoundError:
             continue
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(handle)  # a reader is still on it: the next writer tries again
-            continue
-        _remove(snapshot)
-        os.close(handle)
+            if _try_lock(handle, exclusive=True):
+                _remove(snapshot)
+        except OSError:  # Windows: a reader still has it open
+            pass
+        finally:
+            os.close(handle)  # a reader still on it: the next writer tries again
 
 
 def _remove(database: Path) -> None:
@@ -317,7 +344,8 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
-def _fsync_file(target: Path) -> None:
+def fsync_file(target: Path) -> None:
+    """Write a file's data to disk before it is renamed into place."""
     handle = os.open(target, os.O_RDONLY)
     try:
         os.fsync(handle)
@@ -332,41 +360,6 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(handle)
     finally:
         os.close(handle)
-
-
-# -- original files of loads ---------------------------------------------------------------------------
-def files_dir(db_file: Path) -> Path:
-    """The content-addressed folder of loaded files' original bytes (``<sha256>`` each)."""
-    return db_file.with_name(db_file.name + ".files")
-
-
-def keep_original(path: str | Path | None, source: Path | None, sha256: str) -> None:
-    """Keep a loaded file's bytes under its sha256, before the load is published (same bytes = one copy).
-
-    Written under a private name and renamed, so a crash leaves no half file under a real hash.
-    """
-    if source is None or not sha256:
-        return
-    folder = files_dir(config.db_path(path))
-    target = folder / sha256
-    if target.exists():
-        return
-    folder.mkdir(exist_ok=True)
-    partial = folder / f"{_TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:
-        shutil.copyfile(source, partial)
-        _fsync_file(partial)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def original_file(path: str | Path | None, sha256: str | None) -> Path | None:
-    """The kept original of a load by its sha256; None for loads made before originals were kept (or the demo)."""
-    if not sha256 or not all(c in "0123456789abcdef" for c in sha256):
-        return None
-    candidate = files_dir(config.db_path(path)) / sha256
-    return candidate if candidate.is_file() else None
 
 
 # -- faults --------------------------------------------------------------------------------------------

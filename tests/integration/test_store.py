@@ -10,7 +10,7 @@ import pytest
 
 from corpus import PCI_HEADER, csv_text, pci_rows, write_bytes
 from helpers import cli
-from provindex import db, queries, store
+from provindex import db, originals, queries, store
 from provindex.errors import SchemaTooNew, WriterBusy
 
 
@@ -43,7 +43,7 @@ def test_a_load_publishes_a_snapshot_behind_the_path(loaded, tmp_path):
     assert con.execute('SELECT count(*) FROM "load"').fetchone()[0] == 1
     con.close()
     sha = hashlib.sha256(_pci(tmp_path, 2019).read_bytes()).hexdigest()
-    assert (store.files_dir(loaded) / sha).read_bytes() == _pci(tmp_path, 2019).read_bytes()
+    assert (originals.files_dir(loaded) / sha).read_bytes() == _pci(tmp_path, 2019).read_bytes()
 
 
 def test_reading_never_writes(loaded, capsys, tmp_path):
@@ -148,8 +148,10 @@ def test_history_has_provenance_and_the_original_of_every_load(loaded, tmp_path)
     for column in ("user", "at", "file_name", "sha256", "rows", "status"):
         assert row[column] is not None, column
     assert name == "pci_2019.csv" and row["rows"] > 0
-    assert store.original_file(loaded, sha).read_bytes() == _pci(tmp_path, 2019).read_bytes()
-    assert store.original_file(loaded, "demo-seed-1") is None
+    assert originals.original_file(loaded, sha).read_bytes() == _pci(tmp_path, 2019).read_bytes()
+    assert originals.original_file(loaded, "demo-seed-1") is None
+    assert originals.original_of_load(loaded, 1) == ("pci_2019.csv", _pci(tmp_path, 2019).read_bytes())
+    assert originals.original_of_load(loaded, 7) is None
 
 
 def test_an_older_schema_is_read_as_is_and_migrated_explicitly(tmp_path, capsys):
