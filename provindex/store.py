@@ -125,8 +125,7 @@ def reading(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnectio
         finally:
             con.close()
     finally:
-        if handle is not None:
-            os.close(handle)
+        os.close(handle)
 
 
 def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -135,7 +134,7 @@ def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]
         return work(con)
 
 
-def _locked_current(db_file: Path) -> tuple[int | None, Path]:
+def _locked_current(db_file: Path) -> tuple[int, Path]:
     """Resolve the pointer and take a shared lock on the snapshot; retried if a writer pruned it meanwhile."""
     for _ in range(5):
         snapshot = current_file(db_file)

@@ -14,8 +14,11 @@ import pytest
 
 from corpus import PCI_HEADER, csv_text, pci_rows, write_bytes
 from helpers import ROOT
+from provindex import queries, store
 
 PYTHON = shlex.quote(sys.executable)
+#: The dashboard's own read (outside a Streamlit server its caches are plain calls).
+DASHBOARD_READ = "from provindex.ui.data import load_data; print('dashboard scores', len(load_data()[0]))"
 
 
 def _namespaces_work() -> bool:
@@ -96,10 +99,13 @@ def test_read_only_media_still_serve_history_and_export_and_refuse_a_load_clearl
         {_etl("history", "--db", media / "store.duckdb")} > /dev/null
         {_etl("export", out, "--db", media / "store.duckdb")}
         {_etl("mappings", "--db", media / "store.duckdb")}
+        PROVINDEX_DB={media / "store.duckdb"} {PYTHON} -c {shlex.quote(DASHBOARD_READ)}
         {_etl("load", source, "--db", media / "store.duckdb", "--lang", "en")} || echo "exit $?"
     """)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 100_000
+    with store.reading(demo_db) as con:
+        assert f"dashboard scores {len(queries.current_scores(con))}" in result.stdout
     assert "exit 1" in result.stdout and "is read-only" in result.stderr
     _designed(result.stderr)
 
