@@ -306,20 +306,26 @@ def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] |
 
     The one write path of scores (command line and Data page): the write goes through
     :func:`provindex.store.writing`, so readers keep the published data until the load is published whole.
-    Remembered mappings (when ``options.remembered`` is None) are read first, read only, after a first pass
-    without them that records every header text it looked up: when none of them has a remembered mapping,
-    that pass is exactly what a pass with them would give, so only a file a remembered mapping concerns is
-    read again.
+    Remembered mappings (when ``options.remembered`` is None) are read after a first pass without them that
+    records every header text it looked up: when none of them has a remembered mapping, that pass is exactly
+    what a pass with them would give, so only a file a remembered mapping concerns is read again. A clean
+    first pass reads them from the writer's own copy (one database open per load).
     """
     catalog = get_catalog()
     files = list(zip(map(Path, paths), display_names or [Path(p).name for p in paths]))
     if options.remembered is not None:
         return _settle(_process_all(files, options, catalog), options)
-    results = _process_all(files, replace(options, remembered=[]), catalog)
-    options = replace(options, remembered=mappings.remembered_at(options.db))
-    if any(m.key in r.asked for m in options.remembered for r in results):
-        results = _process_all(files, options, catalog)
-    return _settle(results, options)
+    first = _process_all(files, replace(options, remembered=[]), catalog)
+
+    def with_remembered(remembered: list, results: list[FileResult]) -> list[FileResult]:
+        if any(m.key in r.asked for m in remembered for r in results):
+            return _process_all(files, replace(options, remembered=remembered), catalog)
+        return results
+
+    if _writes(first, options):
+        return _settle(first, options, with_remembered)
+    remembered = mappings.remembered_at(options.db)
+    return _settle(with_remembered(remembered, first), replace(options, remembered=remembered))
 
 
 def _process_all(files: list[tuple[Path, str]], options: LoadOptions, catalog: Catalog) -> list[FileResult]:
@@ -336,16 +342,25 @@ def _writes(results: list[FileResult], options: LoadOptions) -> bool:
     return not options.dry_run and all(r.ok for r in results)
 
 
-def _settle(results: list[FileResult], options: LoadOptions) -> LoadOutcome:
-    """Reject, report a dry run, or diff and write in one published snapshot (nothing when all is unchanged)."""
+def _settle(results: list[FileResult], options: LoadOptions, refine=None) -> LoadOutcome:
+    """Reject, report a dry run, or diff and write in one published snapshot (nothing when all is unchanged).
+
+    ``refine(remembered, results)``: the files read again with the remembered mappings of the writer's copy.
+    """
     if not all(r.ok for r in results):
         return LoadOutcome("rejected", results)
-    frame = pd.concat([r.load.frame for r in results], ignore_index=True)
     if not _writes(results, options):
+        frame = pd.concat([r.load.frame for r in results], ignore_index=True)
         return LoadOutcome("dry-run", results, _dry_run_diffs(options, frame))
     user = loader.current_user(options.user)
     outcome = LoadOutcome("unchanged", results)
     with store.writing(options.db) as con:
+        if refine is not None:
+            outcome.files = results = refine(mappings.remembered(con), results)
+            if not all(r.ok for r in results):
+                outcome.status = "rejected"
+                raise store.NoChange
+        frame = pd.concat([r.load.frame for r in results], ignore_index=True)
         outcome.diffs = loader.diff_scopes(con, frame)
         if all(d.status == "unchanged" for d in outcome.diffs):
             if not mappings.remember_loaded(con, results, None, user):
