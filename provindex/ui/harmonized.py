@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from provindex import db as dbmod
+from provindex import store
 from provindex import harmonize
 from provindex.catalog import get_catalog
 from provindex.i18n import t
@@ -33,7 +33,7 @@ def _on_units(version: str, units: str, weights: str, _scores: pd.DataFrame) -> 
 
 def unit_scores(scores: pd.DataFrame, units: str, weights: str) -> pd.DataFrame:
     """The scores on the chosen units (back-cast included for the 34 units), cached per data version."""
-    return _on_units(dbmod.data_version(), units, weights, scores)
+    return _on_units(store.current_version(), units, weights, scores)
 
 
 def units_switch(year: int, lang: str) -> tuple[str, str]:
@@ -63,7 +63,7 @@ def _cards(version: str, units: str, weights: str, unit_code: str, year: int,
 
 def overview_cards(ctx: PageContext) -> list[IndexCard]:
     """The Overview cards on the chosen units, cached per (data version, units, weights, unit, year)."""
-    return _cards(dbmod.data_version(), ctx.unit_set, ctx.weights, ctx.unit_code, ctx.year, ctx.scores)
+    return _cards(store.current_version(), ctx.unit_set, ctx.weights, ctx.unit_code, ctx.year, ctx.scores)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,5 +77,5 @@ def _story(version: str, units: str, weights: str, unit_code: str, year: int, la
 
 def story_paragraphs(cards: list[IndexCard], ctx: PageContext) -> list[str]:
     """'What changed this year', one paragraph per index, cached per (data version, units, unit, year, language)."""
-    return _story(dbmod.data_version(), ctx.unit_set, ctx.weights, ctx.unit_code, ctx.year, ctx.lang, cards,
+    return _story(store.current_version(), ctx.unit_set, ctx.weights, ctx.unit_code, ctx.year, ctx.lang, cards,
                   ctx.scores, ctx.unit_name)
