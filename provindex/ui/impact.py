@@ -16,7 +16,7 @@ import streamlit as st
 from provindex import db as dbmod
 from provindex.errors import ProvindexError
 from provindex.i18n import t
-from provindex.impact import focus, view
+from provindex.impact import focus, units34, view
 from provindex.ui.state import url_select, url_toggle
 
 if TYPE_CHECKING:
@@ -51,12 +51,15 @@ def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFra
         outcome = url_select(t("impact.focus.pick_outcome", lang), outcomes.codes, "imp_component", outcomes.default,
                              outcomes.labels.get)
     _remember_pick(action_type, outcome)
+    units = url_select(t("impact.ui.pick_units", lang), list(units34.UNIT_SETS), "imp_units", units34.UNIT_SETS[0],
+                       lambda code: t(f"impact.ui.units_{code}", lang), control="segmented")
+    st.caption(t("merger.impact_units" if units == "vn63" else "impact.ui.units_caption_vn34", lang))
     methods = view.method_choices(lang)
     with st.expander(t("impact.ui.pick_method", lang)):
         method = url_select(t("impact.ui.pick_method", lang), methods.methods, "imp_method", methods.default,
                             methods.labels.get, control="radio")
         anticipation = int(url_toggle(t("impact.ui.anticipation", lang), "imp_anticipation", False))
-    return focus.FocusChoice(action_type, outcome, method, anticipation)
+    return focus.FocusChoice(action_type, outcome, method, anticipation, units)
 
 
 def _render_summary(ctx: PageContext, mine: list[focus.UnitAction]) -> None:
@@ -119,14 +122,15 @@ def impact_results(ctx: PageContext, choice: focus.FocusChoice, actions: pd.Data
                    register_version: str) -> list[view.ImpactCard]:
     """The unit's own card (when it took the action) and the other units' average, formatted."""
     lang = ctx.lang
-    mine = {a.action_type: a for a in focus.unit_actions(ctx.catalog, actions, targets, ctx.unit_code, lang)}
+    unit = focus.focus_unit(ctx.catalog, actions, ctx.unit_code, ctx.unit_name, choice.units, lang)
+    mine = {a.action_type: a for a in focus.unit_actions(ctx.catalog, unit.actions, targets, unit.unit_code, lang)}
     action = mine.get(choice.action_type)
-    own = _estimate(ctx, choice.own_request(ctx.unit_code, action is not None), actions, targets, register_version)
-    path = _estimate(ctx, choice.path_request(ctx.unit_code, own), actions, targets, register_version)
+    own = _estimate(ctx, choice.own_request(unit.unit_code, action is not None), actions, targets, register_version)
+    path = _estimate(ctx, choice.path_request(unit.unit_code, own), actions, targets, register_version)
     context = _estimate(ctx, choice.context_request(), actions, targets, register_version)
     exploratory = choice.outcome not in focus.registered_outcomes(actions, targets, choice.action_type)
     return focus.focus_cards(own, context, action=action, exploratory=exploratory, catalog=ctx.catalog,
-                             unit_code=ctx.unit_code, unit_name=ctx.unit_name, lang=lang, path=path)
+                             unit_code=unit.unit_code, unit_name=unit.unit_name, lang=lang, path=path)
 
 
 def render_impact_card(card: view.ImpactCard) -> None:
@@ -135,6 +139,7 @@ def render_impact_card(card: view.ImpactCard) -> None:
         if card.title:
             st.caption(card.title)
         st.subheader(card.heading)
+        st.caption(card.panel)
         if card.notice:
             st.warning(card.notice)
         st.markdown(card.sentence)
