@@ -52,7 +52,7 @@ def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFra
                              outcomes.labels.get)
     _remember_pick(action_type, outcome)
     units = url_select(t("impact.ui.pick_units", lang), list(units34.UNIT_SETS), "imp_units", units34.UNIT_SETS[0],
-                       lambda code: t(f"impact.ui.units_{code}", lang), control="segmented")
+                       lambda code: t(f"impact.ui.units_{code}", lang), control="radio")
     st.caption(t("merger.impact_units" if units == "vn63" else "impact.ui.units_caption_vn34", lang))
     methods = view.method_choices(lang)
     with st.expander(t("impact.ui.pick_method", lang)):
