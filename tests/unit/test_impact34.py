@@ -143,3 +143,18 @@ def test_on_vn34_keeps_register_columns_for_the_page():
                                                        "action_type": ["OSS_CENTRE"], "title_vi": ["Trung tâm"]}))
     attached = units34.attached(actions, CAT)
     assert attached["title_vi"].tolist() == ["Trung tâm"] and attached["member_weight"].iloc[0] == pytest.approx(W49)
+
+
+def test_cli_runs_on_the_34_units(tmp_path, fixture, capsys):
+    import json
+
+    scores, actions = fixture
+    scores.to_csv(tmp_path / "s.csv", index=False)
+    actions.to_csv(tmp_path / "a.csv", index=False)
+    args = ["--scores", str(tmp_path / "s.csv"), "--actions", str(tmp_path / "a.csv"), "--outcome", "PCI:TIME_COSTS",
+            "--action-type", "OSS_CENTRE", "--method", "fd", "--ri-reps", "99", "--json"]
+    assert impact.main(args + ["--units", "vn34"]) == 0
+    on34 = json.loads(capsys.readouterr().out)
+    assert impact.main(args) == 0
+    on63 = json.loads(capsys.readouterr().out)
+    assert (on34["unit_set"], on63["unit_set"]) == ("vn34", "vn63") and on34["n_units"] < on63["n_units"] == 63
