@@ -174,7 +174,14 @@ def focus_unit(catalog: Catalog, actions: pd.DataFrame, unit_code: str, unit_nam
     if units != "vn34":
         return FocusUnit(actions, unit_code, unit_name)
     code = units34.new_unit(unit_code, catalog)
-    return FocusUnit(units34.attached(actions, catalog), code, catalog.unit_name("vn34", code, lang))
+    attached = units34.attached(actions, catalog)
+    other = attached["member_code"].notna() & (attached["member_code"] != attached["unit_code"])
+    column = lang_column("title", lang)  # a member's action names the former province that took it
+    if column in attached:
+        members = attached.loc[other, "member_code"].map(lambda c: catalog.unit_name("vn63", c, lang))
+        titles = attached.loc[other, column].fillna(attached.loc[other, "action_id"])
+        attached.loc[other, column] = titles + " — " + members
+    return FocusUnit(attached, code, catalog.unit_name("vn34", code, lang))
 
 
 def focus_cards(own: ImpactResult | None, context: ImpactResult | None, *, action: UnitAction | None,

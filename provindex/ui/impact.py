@@ -36,11 +36,15 @@ def warm_impact() -> bool:
 
 
 def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFrame) -> focus.FocusChoice:
-    """The unit's registered actions, then the pickers (kept in the URL): action, outcome; analyst options."""
+    """The estimation units, the unit's registered actions, then the pickers (kept in the URL); analyst options."""
     lang = ctx.lang
-    mine = focus.unit_actions(ctx.catalog, actions, targets, ctx.unit_code, lang)
-    _render_summary(ctx, mine)
-    options = focus.action_options(ctx.catalog, actions, mine, ctx.unit_name, lang)
+    units = url_select(t("impact.ui.pick_units", lang), list(units34.UNIT_SETS), "imp_units", units34.UNIT_SETS[0],
+                       lambda code: t(f"impact.ui.units_{code}", lang), control="radio")
+    st.caption(t("merger.impact_units" if units == "vn63" else "impact.ui.units_caption_vn34", lang))
+    unit = focus.focus_unit(ctx.catalog, actions, ctx.unit_code, ctx.unit_name, units, lang)
+    mine = focus.unit_actions(ctx.catalog, unit.actions, targets, unit.unit_code, lang)
+    _render_summary(ctx, mine, unit.unit_name)
+    options = focus.action_options(ctx.catalog, actions, mine, unit.unit_name, lang)
     col1, col2 = st.columns(2)
     with col1:
         action_type = url_select(t("impact.focus.pick_action", lang), options.codes, "imp_type", options.default,
@@ -51,9 +55,6 @@ def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFra
         outcome = url_select(t("impact.focus.pick_outcome", lang), outcomes.codes, "imp_component", outcomes.default,
                              outcomes.labels.get)
     _remember_pick(action_type, outcome)
-    units = url_select(t("impact.ui.pick_units", lang), list(units34.UNIT_SETS), "imp_units", units34.UNIT_SETS[0],
-                       lambda code: t(f"impact.ui.units_{code}", lang), control="radio")
-    st.caption(t("merger.impact_units" if units == "vn63" else "impact.ui.units_caption_vn34", lang))
     methods = view.method_choices(lang)
     with st.expander(t("impact.ui.pick_method", lang)):
         method = url_select(t("impact.ui.pick_method", lang), methods.methods, "imp_method", methods.default,
@@ -62,11 +63,11 @@ def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFra
     return focus.FocusChoice(action_type, outcome, method, anticipation, units)
 
 
-def _render_summary(ctx: PageContext, mine: list[focus.UnitAction]) -> None:
-    """What the unit registered and the edition each action can first show in."""
+def _render_summary(ctx: PageContext, mine: list[focus.UnitAction], unit_name: str) -> None:
+    """What the unit (on the 34 units: its former provinces) registered and the edition each can first show in."""
     lang = ctx.lang
     if not mine:
-        st.info(t("impact.focus.no_actions", lang, unit=ctx.unit_name))
+        st.info(t("impact.focus.no_actions", lang, unit=unit_name))
         return
     lines = []
     for action in mine:
@@ -75,7 +76,7 @@ def _render_summary(ctx: PageContext, mine: list[focus.UnitAction]) -> None:
             line += " — " + t("impact.focus.summary_edition", lang, edition=action.edition,
                               index=focus.index_label(ctx.catalog, action.index, lang))
         lines.append("- " + line)
-    st.markdown(f"**{t('impact.focus.summary_title', lang, unit=ctx.unit_name)}**\n\n" + "\n".join(lines))
+    st.markdown(f"**{t('impact.focus.summary_title', lang, unit=unit_name)}**\n\n" + "\n".join(lines))
 
 
 def _follow_action(action_type: str, default: str) -> None:

@@ -36,7 +36,7 @@ def test_switching_the_units_changes_the_panel_each_card_states(demo_db, monkeyp
     assert all("không phải số liệu công bố chính thức" in c for c in stated)
     assert app.query_params["imp_units"] in ("vn34", ["vn34"])
     page = " ".join(m.value for m in app.markdown) + " ".join(captions(app))
-    assert "Đà Nẵng" in page  # the focal unit is read as its new unit
+    assert "Hành động đã đăng ký của Đà Nẵng" in page  # Quảng Nam is read as its new unit, members' actions included
     assert not PLACEHOLDER.search(page) and not any(FORBIDDEN.search(s) for s in sentences(app))
 
 
@@ -46,3 +46,10 @@ def test_every_page_method_runs_on_the_34_units_in_english(demo_db, monkeypatch,
     assert any(c.startswith("Estimated on the 34 converted units") for c in captions(app))
     page = " ".join(m.value for m in app.markdown) + " ".join(captions(app))
     assert not PLACEHOLDER.search(page) and not any(FORBIDDEN.search(s) for s in sentences(app))
+
+
+def test_the_dose_rung_gives_a_number_on_the_34_units(demo_db, monkeypatch):
+    app = open_page(demo_db, monkeypatch, unit="48", imp_units="vn34", imp_method="fd")
+    assert app.metric and all(m.value for m in app.metric)
+    notes = " ".join(captions(app))
+    assert "Liều = tỷ trọng dân số của đơn vị đã thực hiện" in notes
