@@ -18,6 +18,7 @@ from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.impact import exposure
 from provindex.impact.ladder import METHODS, estimate
+from provindex.impact.units34 import UNIT_SETS
 from provindex.impact.result import ImpactError
 
 
@@ -59,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--control", choices=("auto", "nevertreated", "notyettreated"), default="auto")
     parser.add_argument("--window", help="editions to use, e.g. 2013-2022")
     parser.add_argument("--ri-reps", type=int, default=999)
+    parser.add_argument("--units", choices=UNIT_SETS, default=UNIT_SETS[0],
+                        help="vn63: the 63 former provinces up to 2024 (default); vn34: the 34 units with the dose")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     return parser
@@ -71,7 +74,7 @@ def _run(args: argparse.Namespace):
     window = tuple(int(x) for x in args.window.split("-")) if args.window else None
     return estimate(scores, actions, outcome=args.outcome, action_type=args.action_type, method=args.method,
                     unit=args.unit, seed=args.seed, anticipation=args.anticipation, control=args.control,
-                    window=window, targets=targets, ri_reps=args.ri_reps)
+                    window=window, targets=targets, ri_reps=args.ri_reps, units=args.units)
 
 
 def main(argv: list[str] | None = None) -> int:

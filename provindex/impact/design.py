@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from provindex.catalog import Catalog
-from provindex.impact import exposure
+from provindex.impact import exposure, units34
 from provindex.impact.result import ImpactError, Message
 
 MIN_PRE = 3               # pre-editions per cohort (verdict "cannot be assessed" below)
@@ -36,6 +36,7 @@ class DesignSpec:
     keep_all_cohorts: bool = False    # one-unit rungs keep cohorts with few pre-editions
     targets: pd.DataFrame | None = None
     editions_table: pd.DataFrame | None = None
+    units: str = ESTIMATION_UNIT_SET  # "vn34": the 34 units with the dose (scores and register already attached)
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Design:
     notes: list[Message]
     control: str
     breaks: list[int]
+    unit_set: str = ESTIMATION_UNIT_SET
+    dose: np.ndarray | None = None  # units × years share treated on the 34 units (None on the 63 provinces)
 
     @property
     def n_treated(self) -> int:
@@ -91,9 +94,9 @@ def _component_index(outcome: str, catalog: Catalog) -> str:
     return catalog.component(outcome)["index"]
 
 
-def wide_scores(scores: pd.DataFrame, component: str) -> pd.DataFrame:
+def wide_scores(scores: pd.DataFrame, component: str, unit_set: str = ESTIMATION_UNIT_SET) -> pd.DataFrame:
     """Units × years of one component on the estimation unit set (empty frame without rows)."""
-    rows = scores[(scores["component"] == component) & (scores["unit_set"] == ESTIMATION_UNIT_SET)]
+    rows = scores[(scores["component"] == component) & (scores["unit_set"] == unit_set)]
     if rows.empty:
         return pd.DataFrame()
     return rows.pivot_table(index="unit_code", columns="year", values="value", aggfunc="first").sort_index()
@@ -127,8 +130,8 @@ def build_design(scores: pd.DataFrame, actions: pd.DataFrame, spec: DesignSpec, 
     """The design of ``spec``: window, balanced panel, usable cohorts, control group and placebo family."""
     index = _component_index(spec.outcome, catalog)
     actions = exposure.normalise_actions(actions)
-    scores = scores[(scores["index"] == index) & (scores["unit_set"] == ESTIMATION_UNIT_SET)]
-    draft = _Draft(spec, catalog, index, actions, scores, wide_scores(scores, spec.outcome),
+    scores = scores[(scores["index"] == index) & (scores["unit_set"] == spec.units)]
+    draft = _Draft(spec, catalog, index, actions, scores, wide_scores(scores, spec.outcome, spec.units),
                    catalog.break_years(index, spec.outcome))
     registered = registered_targets(actions, spec.action_type, spec.targets)
     if draft.wide.empty:
@@ -142,8 +145,23 @@ def build_design(scores: pd.DataFrame, actions: pd.DataFrame, spec: DesignSpec, 
     G = frame["g"].to_numpy(dtype=int)
     control = _control_group(draft, G)
     family = _placebo_family(draft, years, frame["unit_code"])
+    dose = _dose(draft, years, list(frame["unit_code"]), G)
     return Design(index, spec.outcome, years, list(frame["unit_code"]), panel.to_numpy(dtype=float), G, frame, family,
-                  registered, draft.reasons, draft.notes, control, draft.breaks)
+                  registered, draft.reasons, draft.notes, control, draft.breaks, spec.units, dose)
+
+
+def _dose(draft: _Draft, years: list[int], units: list[str], G: np.ndarray) -> np.ndarray | None:
+    """The 34 units' dose over the window (None on the 63 provinces), with the note saying which panel ran."""
+    spec = draft.spec
+    if spec.units != "vn34":
+        return None
+    dose = units34.dose_matrix(draft.actions, spec.action_type, draft.index, years, units,
+                               lead_days=spec.lead_days, table=spec.editions_table)
+    dose[G == 0] = 0.0  # a unit outside the cohorts (acting after the window) is a comparison unit throughout
+    draft.note("panel_vn34", n=len(units))
+    if 2024 in years and 2025 in years:
+        draft.note("crosses_merger")
+    return dose
 
 
 def _eligible_years(draft: _Draft) -> list[int]:
@@ -190,7 +208,7 @@ def _balanced(draft: _Draft, years: list[int]) -> pd.DataFrame:
     complete = panel.notna().all(axis=1)
     dropped = [str(u) for u in panel.index[~complete]]
     if dropped:
-        names = ", ".join(draft.catalog.unit_name(ESTIMATION_UNIT_SET, u) for u in dropped[:6])
+        names = ", ".join(draft.catalog.unit_name(draft.spec.units, u) for u in dropped[:6])
         draft.note("unbalanced", n=len(dropped), units=names + (" …" if len(dropped) > 6 else ""))
     return panel[complete]
 
@@ -241,7 +259,7 @@ def _placebo_family(draft: _Draft, years: list[int], units: pd.Series) -> dict[s
     for code in draft.catalog.components_of(draft.index, level=1)["code"]:
         if code == draft.spec.outcome:
             continue
-        other = wide_scores(draft.scores, code)
+        other = wide_scores(draft.scores, code, draft.spec.units)
         if other.empty or not set(years) <= set(int(y) for y in other.columns):
             continue
         if any(years[0] < b <= years[-1] for b in draft.catalog.break_years(draft.index, code)):

@@ -173,14 +173,29 @@ def wald_p(estimates: np.ndarray, infs: list[np.ndarray], n: int) -> float | Non
 
 
 # -- pyfixest rungs ---------------------------------------------------------------------------------
-def long_panel(Y: np.ndarray, G: np.ndarray, times, units) -> pd.DataFrame:
-    """The wide panel as pyfixest's long frame: unit, year, y, g and the status D."""
+def long_panel(Y: np.ndarray, G: np.ndarray, times, units, dose: np.ndarray | None = None) -> pd.DataFrame:
+    """The wide panel as pyfixest's long frame: unit, year, y, g and the status D (the dose when given).
+
+    With ``dose`` (units × editions, 0–1) ``D`` is the dose and the frame has a ``dosed`` column, so
+    :func:`first_differences` builds its lags from the dose's changes.
+    """
     n, T = Y.shape
     frame = pd.DataFrame({"unit": np.repeat(np.asarray(units, dtype=str), T),
                           "year": np.tile(np.asarray(times, int), n),
                           "y": Y.ravel(), "g": np.repeat(np.asarray(G, int), T)})
     frame["D"] = ((frame["g"] > 0) & (frame["year"] >= frame["g"])).astype(int)
+    if dose is not None:
+        frame["D"] = np.asarray(dose, dtype=float).ravel()
+        frame["dosed"] = True
     return frame
+
+
+def _dose_lags(data: pd.DataFrame) -> pd.DataFrame:
+    """Lags a0..a2 of the dose's change between editions (a binary adoption gives 1[rel = k])."""
+    step = data.groupby("unit")["D"].diff().fillna(data["D"])
+    for k in range(3):
+        data[f"a{k}"] = step.groupby(data["unit"]).shift(k).fillna(0.0)
+    return data
 
 
 def _fixest_row(model, name: str, n_clusters: int) -> dict:
@@ -214,9 +229,12 @@ def first_differences(frame: pd.DataFrame) -> dict:
 
     data = frame.sort_values(["unit", "year"]).copy()
     data["dy"] = data.groupby("unit")["y"].diff()
-    rel = np.where(data["g"] > 0, data["year"] - data["g"], -999)
-    for k in range(3):
-        data[f"a{k}"] = (rel == k).astype(int)
+    if "dosed" in data:
+        data = _dose_lags(data)
+    else:
+        rel = np.where(data["g"] > 0, data["year"] - data["g"], -999)
+        for k in range(3):
+            data[f"a{k}"] = (rel == k).astype(int)
     data = data.dropna(subset=["dy"])
     model = pf.feols("dy ~ a0 + a1 + a2 | year", data=data, vcov={"CRV1": "unit"})
     names = ["a0", "a1", "a2"]
@@ -258,10 +276,24 @@ def permuted_designs(G: np.ndarray, times, reps: int, rng: np.random.Generator) 
     return two_way_demean(status_matrix(G[order], np.asarray(times)))
 
 
-def randomization_inference(Y: np.ndarray, G: np.ndarray, times, designs: np.ndarray) -> dict:
-    """Sharp-null p-value for the TWFE statistic under random re-assignment of the adoption schedule."""
+def permuted_doses(dose: np.ndarray, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """Stack of reps × n × T two-way-demeaned dose matrices, the units' dose paths handed to random units."""
+    order = np.argsort(rng.random((reps, dose.shape[0])), axis=1)
+    return two_way_demean(np.asarray(dose, dtype=float)[order])
+
+
+def randomization_inference(Y: np.ndarray, G: np.ndarray, times, designs: np.ndarray,
+                            dose: np.ndarray | None = None) -> dict:
+    """Sharp-null p-value for the TWFE statistic under random re-assignment of the adoption schedule.
+
+    With ``dose`` the statistic is the dose coefficient and ``designs`` come from :func:`permuted_doses`; the
+    smallest p counts the distinct dose paths.
+    """
     Ytilde = two_way_demean(np.asarray(Y, dtype=float))
-    observed = float(ri_statistic(Ytilde, two_way_demean(status_matrix(G, np.asarray(times)))))
+    status = status_matrix(G, np.asarray(times)) if dose is None else np.asarray(dose, dtype=float)
+    observed = float(ri_statistic(Ytilde, two_way_demean(status)))
+    if dose is not None:
+        G = np.unique(np.round(status, 9), axis=0, return_inverse=True)[1].ravel()
     draws = ri_statistic(Ytilde, designs)
     draws = draws[np.isfinite(draws)]
     reps = len(draws)

@@ -15,7 +15,8 @@ import pandas as pd
 from provindex.catalog import Catalog
 from provindex.i18n import lang_column, localized, t
 from provindex.impact import exposure
-from provindex.impact.design import MIN_PRE_SCM
+from provindex.impact import units34
+from provindex.impact.design import ESTIMATION_UNIT_SET, MIN_PRE_SCM
 from provindex.impact.ladder import ONE_UNIT_METHODS
 from provindex.impact.result import ImpactResult
 from provindex.impact.view import ESTIMATION_ERA_START, ImpactCard, card_view, default_action_type, reform_types
@@ -134,11 +135,12 @@ class FocusChoice:
     outcome: str
     method: str
     anticipation: int
+    units: str = ESTIMATION_UNIT_SET
 
     def request(self, method: str, unit: str | None) -> dict:
         """The estimate() arguments of one card."""
         return {"action_type": self.action_type, "outcome": self.outcome, "method": method,
-                "anticipation": self.anticipation, "unit": unit, "seed": 0}
+                "anticipation": self.anticipation, "unit": unit, "seed": 0, "units": self.units}
 
     def own_request(self, unit_code: str, took: bool) -> dict | None:
         """The unit's own card (synthetic control unless the analyst chose another one-unit rung)."""
@@ -155,6 +157,31 @@ class FocusChoice:
     def context_request(self) -> dict:
         """The cross-unit card: what the same action did in the units that took it (staggered DiD by default)."""
         return self.request(self.method if self.method not in ONE_UNIT_METHODS else "cs", None)
+
+
+@dataclass(frozen=True)
+class FocusUnit:
+    """The focal unit on the chosen estimation units: its register, code and name."""
+
+    actions: pd.DataFrame
+    unit_code: str
+    unit_name: str
+
+
+def focus_unit(catalog: Catalog, actions: pd.DataFrame, unit_code: str, unit_name: str, units: str,
+               lang: str) -> FocusUnit:
+    """On the 34 units a former province is read as its new unit, whose register includes its members' actions."""
+    if units != "vn34":
+        return FocusUnit(actions, unit_code, unit_name)
+    code = units34.new_unit(unit_code, catalog)
+    attached = units34.attached(actions, catalog)
+    other = attached["member_code"].notna() & (attached["member_code"] != attached["unit_code"])
+    column = lang_column("title", lang)  # a member's action names the former province that took it
+    if column in attached:
+        members = attached.loc[other, "member_code"].map(lambda c: catalog.unit_name("vn63", c, lang))
+        titles = attached.loc[other, column].fillna(attached.loc[other, "action_id"])
+        attached.loc[other, column] = titles + " — " + members
+    return FocusUnit(attached, code, catalog.unit_name("vn34", code, lang))
 
 
 def focus_cards(own: ImpactResult | None, context: ImpactResult | None, *, action: UnitAction | None,

@@ -157,6 +157,7 @@ class ImpactResult:
     unit: str | None = None
     series: pd.DataFrame | None = None
     details: Details = field(default_factory=Details)
+    unit_set: str = "vn63"  # the estimation units: the 63 former provinces or the 34 units with the dose
 
     def sentence(self, lang: str = "vi") -> str:
         """The result's sentence in ``lang``."""

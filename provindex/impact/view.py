@@ -74,6 +74,7 @@ class ImpactCard:
     footnote: str = ""
     title: str | None = None
     notice: str | None = None
+    panel: str = ""  # which units the estimate ran on (63 former provinces, or 34 converted units with the dose)
 
 
 def card_view(result: ImpactResult, catalog: Catalog, unit_name: str, lang: str,
@@ -90,4 +91,4 @@ def card_view(result: ImpactResult, catalog: Catalog, unit_name: str, lang: str,
         diagnostics=rung.diagnostics(result, lang),
         tables=rung.tables(result, catalog, lang),
         warnings_line=t("impact.ui.warnings", lang) + ": " + " ".join(notes) if notes else None,
-        footnote=t("impact.ui.cached", lang), title=title)
+        footnote=t("impact.ui.cached", lang), title=title, panel=t(f"impact.ui.panel_{result.unit_set}", lang))

@@ -88,9 +88,9 @@ def because_text(code: str, lang: str) -> str:
 
 
 def words_for(catalog: Catalog, *, action_type: str, outcome: str, unit: str | None, verdict: str,
-              editions: tuple[int, int] | None, lang: str) -> Words:
-    """The :class:`Words` of one result in ``lang``."""
+              editions: tuple[int, int] | None, lang: str, unit_set: str = "vn63") -> Words:
+    """The :class:`Words` of one result in ``lang`` (``unit`` named in the estimation unit set)."""
     y0, y1 = editions or (None, None)
     return Words(lang, action_phrase(catalog, action_type, lang), catalog.component_label(outcome, lang, short=False),
-                 catalog.unit_name("vn63", unit, lang) if unit else "", t(f"impact.verdict.{verdict}", lang), y0, y1,
+                 catalog.unit_name(unit_set, unit, lang) if unit else "", t(f"impact.verdict.{verdict}", lang), y0, y1,
                  verdict)

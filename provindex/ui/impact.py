@@ -16,7 +16,7 @@ import streamlit as st
 from provindex import store
 from provindex.errors import ProvindexError
 from provindex.i18n import t
-from provindex.impact import focus, view
+from provindex.impact import focus, units34, view
 from provindex.ui.state import url_select, url_toggle
 
 if TYPE_CHECKING:
@@ -36,11 +36,15 @@ def warm_impact() -> bool:
 
 
 def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFrame) -> focus.FocusChoice:
-    """The unit's registered actions, then the pickers (kept in the URL): action, outcome; analyst options."""
+    """The estimation units, the unit's registered actions, then the pickers (kept in the URL); analyst options."""
     lang = ctx.lang
-    mine = focus.unit_actions(ctx.catalog, actions, targets, ctx.unit_code, lang)
-    _render_summary(ctx, mine)
-    options = focus.action_options(ctx.catalog, actions, mine, ctx.unit_name, lang)
+    units = url_select(t("impact.ui.pick_units", lang), list(units34.UNIT_SETS), "imp_units", units34.UNIT_SETS[0],
+                       lambda code: t(f"impact.ui.units_{code}", lang), control="radio")
+    st.caption(t("merger.impact_units" if units == "vn63" else "impact.ui.units_caption_vn34", lang))
+    unit = focus.focus_unit(ctx.catalog, actions, ctx.unit_code, ctx.unit_name, units, lang)
+    mine = focus.unit_actions(ctx.catalog, unit.actions, targets, unit.unit_code, lang)
+    _render_summary(ctx, mine, unit.unit_name)
+    options = focus.action_options(ctx.catalog, actions, mine, unit.unit_name, lang)
     col1, col2 = st.columns(2)
     with col1:
         action_type = url_select(t("impact.focus.pick_action", lang), options.codes, "imp_type", options.default,
@@ -56,14 +60,14 @@ def impact_controls(ctx: PageContext, actions: pd.DataFrame, targets: pd.DataFra
         method = url_select(t("impact.ui.pick_method", lang), methods.methods, "imp_method", methods.default,
                             methods.labels.get, control="radio")
         anticipation = int(url_toggle(t("impact.ui.anticipation", lang), "imp_anticipation", False))
-    return focus.FocusChoice(action_type, outcome, method, anticipation)
+    return focus.FocusChoice(action_type, outcome, method, anticipation, units)
 
 
-def _render_summary(ctx: PageContext, mine: list[focus.UnitAction]) -> None:
-    """What the unit registered and the edition each action can first show in."""
+def _render_summary(ctx: PageContext, mine: list[focus.UnitAction], unit_name: str) -> None:
+    """What the unit (on the 34 units: its former provinces) registered and the edition each can first show in."""
     lang = ctx.lang
     if not mine:
-        st.info(t("impact.focus.no_actions", lang, unit=ctx.unit_name))
+        st.info(t("impact.focus.no_actions", lang, unit=unit_name))
         return
     lines = []
     for action in mine:
@@ -72,7 +76,7 @@ def _render_summary(ctx: PageContext, mine: list[focus.UnitAction]) -> None:
             line += " — " + t("impact.focus.summary_edition", lang, edition=action.edition,
                               index=focus.index_label(ctx.catalog, action.index, lang))
         lines.append("- " + line)
-    st.markdown(f"**{t('impact.focus.summary_title', lang, unit=ctx.unit_name)}**\n\n" + "\n".join(lines))
+    st.markdown(f"**{t('impact.focus.summary_title', lang, unit=unit_name)}**\n\n" + "\n".join(lines))
 
 
 def _follow_action(action_type: str, default: str) -> None:
@@ -119,14 +123,15 @@ def impact_results(ctx: PageContext, choice: focus.FocusChoice, actions: pd.Data
                    register_version: str) -> list[view.ImpactCard]:
     """The unit's own card (when it took the action) and the other units' average, formatted."""
     lang = ctx.lang
-    mine = {a.action_type: a for a in focus.unit_actions(ctx.catalog, actions, targets, ctx.unit_code, lang)}
+    unit = focus.focus_unit(ctx.catalog, actions, ctx.unit_code, ctx.unit_name, choice.units, lang)
+    mine = {a.action_type: a for a in focus.unit_actions(ctx.catalog, unit.actions, targets, unit.unit_code, lang)}
     action = mine.get(choice.action_type)
-    own = _estimate(ctx, choice.own_request(ctx.unit_code, action is not None), actions, targets, register_version)
-    path = _estimate(ctx, choice.path_request(ctx.unit_code, own), actions, targets, register_version)
+    own = _estimate(ctx, choice.own_request(unit.unit_code, action is not None), actions, targets, register_version)
+    path = _estimate(ctx, choice.path_request(unit.unit_code, own), actions, targets, register_version)
     context = _estimate(ctx, choice.context_request(), actions, targets, register_version)
     exploratory = choice.outcome not in focus.registered_outcomes(actions, targets, choice.action_type)
     return focus.focus_cards(own, context, action=action, exploratory=exploratory, catalog=ctx.catalog,
-                             unit_code=ctx.unit_code, unit_name=ctx.unit_name, lang=lang, path=path)
+                             unit_code=unit.unit_code, unit_name=unit.unit_name, lang=lang, path=path)
 
 
 def render_impact_card(card: view.ImpactCard) -> None:
@@ -135,6 +140,7 @@ def render_impact_card(card: view.ImpactCard) -> None:
         if card.title:
             st.caption(card.title)
         st.subheader(card.heading)
+        st.caption(card.panel)
         if card.notice:
             st.warning(card.notice)
         st.markdown(card.sentence)

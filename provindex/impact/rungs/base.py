@@ -21,6 +21,7 @@ from provindex.i18n import t
 from provindex.impact import estimators as est
 from provindex.impact.design import Design
 from provindex.impact.result import Details, ImpactResult, Message
+from provindex.impact.units34 import partial_units
 from provindex.impact.verdict import placebo_fails
 from provindex.impact.wording import Words, p_value, points, signed, words_for
 from provindex.text import format_number
@@ -85,6 +86,19 @@ class Context:
         position = self.design.units.index(self.unit)
         g = int(self.design.G[position])
         return (position, g) if g else None
+
+
+def binary_dose_note(ctx: Context, position: int | None = None) -> None:
+    """On the 34 units, say that this rung reads a partial dose as treated (the unit's, or how many units)."""
+    dose = ctx.design.dose
+    if dose is None:
+        return
+    if position is None:
+        n = partial_units(dose)
+        if n:
+            ctx.design.notes.append(Message("impact.note.dose_binary", {"n": n}))
+    elif 0 < dose[position].max() < 1:
+        ctx.design.notes.append(Message("impact.note.dose_binary_unit", {"share": round(100 * dose[position].max())}))
 
 
 def _version(name: str) -> str:
@@ -175,7 +189,8 @@ class Rung:
 
     def _words(self, ctx: Context, result: ImpactResult, lang: str) -> str:
         words = words_for(ctx.catalog, action_type=result.action_type, outcome=result.subindex_code, unit=ctx.unit,
-                          verdict=result.verdict, editions=result.editions, lang=lang)
+                          verdict=result.verdict, editions=result.editions, lang=lang,
+                          unit_set=result.unit_set)
         if result.verdict == "not_assessable":
             parts = self.unassessable_sentence(ctx, result, words)
         else:
@@ -201,7 +216,8 @@ def _base_fields(ctx: Context, rung: str, method: str, estimand: str) -> dict:
                 cohorts={int(g): int((d.G == g).sum()) for g in sorted(set(d.G[treated].tolist()))},
                 event_study=None, pretrend_p=None, placebo=None, mde=None,
                 within_sd=est.within_sd(d.Y) if len(d.units) > 1 else None, verdict="insufficient",
-                versions=ctx.versions(), seed=ctx.seed, spec_hash=ctx.spec_hash, unit=ctx.unit, series=None)
+                versions=ctx.versions(), seed=ctx.seed, spec_hash=ctx.spec_hash, unit=ctx.unit, series=None,
+                unit_set=d.unit_set)
 
 
 # -- card parts several rungs share ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from provindex.impact.result import DiDDetails, ImpactResult, Message
 from provindex.impact.rungs.base import (Context, Headline, Rung, Table, context_lines, estimate_headline, mde_lines,
                                          n_line, placebo_table, ri_lines)
 from provindex.impact import sensitivity
+from provindex.impact.units34 import partial_units
 from provindex.impact.verdict import (FEW_TREATED, adjust_family, cap_verdict, doubts_before, leads_off_zero,
                                       placebo_fails, significant, trend_grade, verdict_d)
 from provindex.impact.wording import Words, number, p_value, signed
@@ -42,6 +43,8 @@ class StaggeredDiD(Rung):
             return self.not_assessable(ctx)
         if d.n_treated == 1:
             return self.not_assessable(ctx, Message("impact.reason.single_unit"))
+        if partial_units(d.dose):  # IMPACT-METHOD §3.10: a partial dose goes to rung B/C, not to rung D
+            return self.not_assessable(ctx, Message("impact.reason.partial_dose", {"n": partial_units(d.dose)}))
         fit, cs_value, cs_se = _fit_cs(ctx, d.Y)
         if fit.cells.empty or not fit.cells["post"].any():
             return self.not_assessable(ctx, Message("impact.reason.few_pre", {"k": MIN_PRE}))

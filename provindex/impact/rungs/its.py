@@ -10,7 +10,7 @@ from provindex.i18n import t
 from provindex.impact import estimators as est
 from provindex.impact.design import MIN_PRE
 from provindex.impact.result import ImpactResult, Message, TrendDetails
-from provindex.impact.rungs.base import Context, Headline, Rung, context_lines, recorded_confounders
+from provindex.impact.rungs.base import Context, Headline, Rung, binary_dose_note, context_lines, recorded_confounders
 from provindex.impact.wording import Words
 
 
@@ -30,6 +30,7 @@ class OwnTrend(Rung):
         if found is None:
             return self.not_assessable(ctx, Message("impact.reason.unit_not_treated"))
         position, g = found
+        binary_dose_note(ctx, position)
         times = np.array(d.years)
         if (times < g).sum() < MIN_PRE:
             return self.not_assessable(ctx, Message("impact.reason.few_pre", {"k": MIN_PRE}))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from provindex.impact import estimators as est
-from provindex.impact.result import ImpactResult, RegressionDetails
+from provindex.impact.result import ImpactResult, Message, RegressionDetails
 from provindex.impact.rungs.base import Context, Headline, Rung, estimate_headline, mde_lines, n_line, ri_lines
+from provindex.impact.units34 import partial_units
 from provindex.impact.verdict import FEW_TREATED
 from provindex.i18n import t
 from provindex.impact.wording import Words, p_value, signed
@@ -30,14 +31,17 @@ class Regression(Rung):
         d = ctx.design
         if d.reasons:
             return self.not_assessable(ctx)
-        frame = est.long_panel(d.Y, d.G, d.years, d.units)
+        if d.dose is not None:  # the 34 units: the share of the unit whose former province had acted
+            d.notes.append(Message("impact.note.dose_share", {"n": partial_units(d.dose)}))
+        frame = est.long_panel(d.Y, d.G, d.years, d.units, dose=d.dose)
         row = est.first_differences(frame) if self.method == "fd" else est.twfe(frame)
         p, p_method, p_min = row["p"], "CRV1", None
         details = RegressionDetails(fit={k: v for k, v in row.items() if k != "lags"}, lags=row.get("lags"))
         if d.n_treated < FEW_TREATED:
             times = np.array(d.years)
-            details.ri = est.randomization_inference(d.Y, d.G, times,
-                                                     est.permuted_designs(d.G, times, ctx.ri_reps, ctx.rng))
+            designs = est.permuted_designs(d.G, times, ctx.ri_reps, ctx.rng) if d.dose is None else \
+                est.permuted_doses(d.dose, ctx.ri_reps, ctx.rng)
+            details.ri = est.randomization_inference(d.Y, d.G, times, designs, dose=d.dose)
             p, p_min, p_method = details.ri["p"], details.ri["p_min"], f"RI-{details.ri['reps']}"
         return self.result(ctx, estimate=row["estimate"], se=row["se"], ci=row["ci"], p=p, p_method=p_method,
                            p_adj=p, p_min_achievable=p_min, mde=est.MDE_FACTOR * row["se"], details=details)

@@ -8,10 +8,10 @@ import pandas as pd
 from provindex.catalog import Catalog
 from provindex.i18n import t
 from provindex.impact import estimators as est
-from provindex.impact.design import ESTIMATION_UNIT_SET, MIN_PRE_SCM
+from provindex.impact.design import MIN_PRE_SCM
 from provindex.impact.result import ImpactResult, Message, SyntheticDetails
-from provindex.impact.rungs.base import (Context, Headline, Rung, Table, context_lines, estimate_headline, mde_lines,
-                                         placebo_table, recorded_confounders)
+from provindex.impact.rungs.base import (Context, Headline, Rung, Table, binary_dose_note, context_lines,
+                                         estimate_headline, mde_lines, placebo_table, recorded_confounders)
 from provindex.impact.verdict import MIN_TREATED_CLEAR, adjust_family, placebo_fails, significant, verdict_d
 from provindex.impact.wording import Words, number, p_value, signed
 from provindex.text import format_number
@@ -35,6 +35,7 @@ class SyntheticControl(Rung):
         if found is None:
             return self.not_assessable(ctx, Message("impact.reason.unit_not_treated"))
         position, g = found
+        binary_dose_note(ctx, position)
         pre = np.array(d.years) < g
         donors = np.where(d.G == 0)[0]
         counts = dict(n_treated=1, n_control=len(donors), n_units=len(donors) + 1, cohorts={g: 1},
@@ -111,7 +112,7 @@ class SyntheticControl(Rung):
         weights = result.details.weights
         if weights is not None and not weights.empty:
             tables.append(Table(t("impact.ui.weights_title", lang), pd.DataFrame({
-                t("impact.ui.col_unit", lang): [catalog.unit_name(ESTIMATION_UNIT_SET, u, lang)
+                t("impact.ui.col_unit", lang): [catalog.unit_name(result.unit_set, u, lang)
                                                for u in weights["unit_code"]],
                 t("impact.ui.col_weight", lang): [format_number(w, lang, 3) for w in weights["weight"]]})))
         return tables

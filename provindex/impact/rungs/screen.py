@@ -10,7 +10,7 @@ from provindex.i18n import localized, t
 from provindex.impact import estimators as est
 from provindex.impact import exposure
 from provindex.impact.result import ImpactResult, Message, ScreeningDetails
-from provindex.impact.rungs.base import Context, Headline, Rung, Table
+from provindex.impact.rungs.base import Context, Headline, Rung, Table, binary_dose_note
 from provindex.impact.wording import Words
 from provindex.text import format_number
 
@@ -31,6 +31,7 @@ class Screening(Rung):
     def fit(self, ctx: Context) -> ImpactResult:
         d = ctx.design
         designs = _adoption_designs(ctx)
+        binary_dose_note(ctx)
         if len(designs) < 2:
             return self.not_assessable(ctx, Message("impact.reason.few_types"))
         details = ScreeningDetails(ranking=est.screen(d.Y, designs), n_types=len(designs))
