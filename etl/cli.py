@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from etl import load as loader
-from etl import mappings
+from etl import mappings, users_cli
 from etl.export import UNIT_CHOICES, export_frame, write_csv
 from etl.pipeline import LoadOptions, LoadOutcome, run_load
 from etl.problems import ERROR, condensed, errors, warnings
@@ -100,6 +100,7 @@ def build_parser(lang: str, catalog: Catalog | None = None) -> argparse.Argument
     actions.add_argument("--dry-run", action="store_true", help=t("cli.help_dry_run", lang))
     actions.add_argument("--user", help=t("cli.help_user", lang))
     common(actions)
+    parser.handlers = users_cli.add_parsers(sub, common, lang)
     return parser
 
 
@@ -107,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run one ``python -m etl`` command; returns the exit code (errors become messages, not tracebacks)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(argv)
-    args = build_parser(lang).parse_args(argv)
+    parser = build_parser(lang)
+    args = parser.parse_args(argv)
     handlers = {"demo": cmd_demo, "load": cmd_load, "history": cmd_history, "rollback": cmd_rollback,
-                "export": cmd_export, "actions": cmd_actions, "mappings": cmd_mappings}
+                "export": cmd_export, "actions": cmd_actions, "mappings": cmd_mappings, **parser.handlers}
     try:
         return handlers[args.command](args)
     except ProvindexError as exc:

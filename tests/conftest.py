@@ -22,6 +22,14 @@ def _private_cache(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _anonymous_viewers():
+    """Pages read as a guest unless a test says otherwise (the sign-in tests of issue 10 switch it off)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PROVINDEX_ANONYMOUS_VIEWERS", "1")
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The seeded demo database (read-only use: copy it with ``demo_copy`` before writing)."""
