@@ -57,3 +57,16 @@ def realdata() -> Path:
     if path is None:
         pytest.skip("../shared/realdata is not present")
     return path
+
+
+@pytest.fixture
+def cheap_hasher(monkeypatch):
+    """Real argon2id with small parameters (the default costs seconds on a busy test machine); a private store."""
+    from argon2 import PasswordHasher
+
+    from provindex import users
+
+    monkeypatch.setattr(users, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    users._decoy_hash.cache_clear()
+    yield users.HASHER
+    users._decoy_hash.cache_clear()
