@@ -49,7 +49,7 @@ def refresh_user() -> User:
             mapped = users.oidc_user(st.user.to_dict())
             if mapped is not None:
                 st.session_state[USER_KEY] = mapped
-    except sqlite3.Error:  # an unreadable store signs nobody in; the form says so
+    except (sqlite3.Error, OSError):  # an unreadable store signs nobody in; the form says so
         st.session_state.pop(USER_KEY, None)
     return current_user()
 
@@ -104,7 +104,7 @@ def signin_form(lang: str, where: str) -> None:
     if submitted:
         try:
             result = users.authenticate(name, password, session=_session_id())
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):  # e.g. the workspace folder is read-only
             st.error(t("signin.store_unavailable", lang))
             return
         if result.status == "ok":

@@ -220,3 +220,12 @@ def test_the_admin_page_works_on_an_empty_database(tmp_path, monkeypatch, store)
     """User management must not wait for data: a fresh install has users before it has scores."""
     app = _open(_app(tmp_path / "none.duckdb", monkeypatch, User("boss", "admin")), "admin")
     assert _admin_content(app) and app.title[0].value == "Quản trị"
+
+
+def test_an_unusable_store_is_said_not_raised(demo_db, monkeypatch, store, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("PROVINDEX_WORKSPACE", str(blocker / "ws.sqlite"))
+    app = _app(demo_db, monkeypatch, anonymous=False)
+    _sign_in(app, "lan", GOOD)
+    assert app.error[0].value.startswith("Không mở được kho người dùng") and "pv_user" not in app.session_state
