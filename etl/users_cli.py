@@ -112,7 +112,7 @@ def _list(args) -> int:
     print(t("users.list_header", args.lang))
     for u in rows:
         state = t("users.active" if u.active else "users.inactive", args.lang)
-        print(f"{u.name:<19} {t(f'auth.role.{u.role}', args.lang):<16} {state:<12} "
+        print(f"{u.name:<19} {t(f'auth.role.{u.role}', args.lang):<22} {state:<12} "
               f"{audit.local_time(u.created_at):<21} {u.created_by}")
     return 0
 

@@ -254,7 +254,7 @@ def authenticate(name: str, password: str, session: str | None = None, path: str
     now = now or utcnow()
     normal = normalise_name(name)
     keys = _keys(normal, session)
-    with workspace.connection(path) as con:
+    with workspace.connection(path, write=False) as con:
         wait = _wait(con, keys, now)
         row = con.execute("SELECT * FROM users WHERE name = ?", (normal,)).fetchone()
     if wait:
