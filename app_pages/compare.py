@@ -15,7 +15,10 @@ with right:
     group = ui.url_select(t("compare.peer_group", ctx.lang), list(PEER_GROUPS), "peers", "region",
                           lambda g: t(f"compare.group_{g}", ctx.lang))
 custom = ui.units_picker(ctx, "compare.custom_units", key="custom", max_selections=15) if group == "custom" else []
-view = views.compare_view(ctx.scores, ctx.catalog, index, ctx.year, ctx.unit_code, group, custom, ctx.lang)
+members = ctx.units == "vn34" and len(ctx.catalog.members(ctx.unit_code)) > 1 and \
+    ui.url_toggle(t("merger.member_peers", ctx.lang), "members", False)
+view = views.compare_view(ctx.scores, ctx.catalog, index, ctx.year, ctx.unit_code, group, custom, ctx.lang,
+                          weights=ctx.weights, source=ctx.source, members=members)
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()
@@ -30,6 +33,7 @@ with bars_col:
                   view.exports.get("bars"), ctx.is_demo)
 ui.render_strengths(view, ctx)
 ui.render_peer_scores(view, ctx, f"peer_scores_{index}_{view.year}")
+ui.render_notes(view.notes)
 if view.heatmap is not None:
     ui.show_chart(view.heatmap, f"heatmap_{index}_{view.year}", ctx.lang, view.heatmap_data, "heatmap",
                   view.exports.get("heatmap"), ctx.is_demo)

@@ -16,7 +16,8 @@ with right:
     metric = ui.url_select(t("map.colour_by", ctx.lang), ["value", "quartile"], "metric", "value",
                            lambda m: t(f"map.metric_{m}", ctx.lang), control="segmented")
 shapes = ui.boundary_shapes(ctx)
-view = views.map_view(ctx.scores, ctx.catalog, component, ctx.year, metric, ctx.lang, shapes, ctx.unit_code)
+view = views.map_view(ctx.scores, ctx.catalog, component, ctx.year, metric, ctx.lang, shapes, ctx.unit_code,
+                      weights=ctx.weights)
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()

@@ -12,8 +12,9 @@ with left:
     index = ui.index_picker(ctx)
 with right:
     component = ui.component_picker(ctx, index)
-bump_units = ui.units_picker(ctx, "rank.bump_units", key="units")
-view = views.ranking_view(ctx.scores, ctx.catalog, component, ctx.year, ctx.unit_code, bump_units, ctx.lang)
+bump_units = ui.units_picker(ctx, "rank.bump_units", key="bump")
+view = views.ranking_view(ctx.scores, ctx.catalog, component, ctx.year, ctx.unit_code, bump_units, ctx.lang,
+                          weights=ctx.weights)
 if view.empty_message:
     st.info(view.empty_message)
     st.stop()

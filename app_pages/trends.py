@@ -13,12 +13,12 @@ with left:
 with middle:
     component = ui.component_picker(ctx, index)
 with right:
-    others = ui.units_picker(ctx, "trend.compare_with", key="units")
+    others = ui.units_picker(ctx, "trend.compare_with", key="others")
 show_region = ui.url_toggle(t("trend.show_region", ctx.lang), "region", True)
 parts = views.comparable_parts(ctx.catalog, ctx.scores, component)
 comparable = bool(parts) and ui.url_toggle(t("trend.comparable", ctx.lang, n=len(parts)), "comparable", False)
 view = views.trend_view(ctx.scores, ctx.actions, ctx.catalog, component, ctx.unit_code, others, show_region,
-                        ctx.lang, ctx.unit_set, comparable)
+                        ctx.lang, ctx.unit_set, comparable, weights=ctx.weights, source=ctx.source)
 if view.empty_message:
     st.info(view.empty_message)
 else:

@@ -10,13 +10,14 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from etl import load as loader
 from etl import mappings, users_cli
-from etl.export import UNIT_CHOICES, export_frame, write_csv
+from etl.export import EXPORT_COLUMNS, UNIT_CHOICES, export_frame, write_csv
 from etl.pipeline import LoadOptions, LoadOutcome, run_load
 from etl.problems import ERROR, condensed, errors, warnings
-from provindex import config, queries
-from provindex import db as dbmod
+from provindex import config, queries, schema, store
 from provindex.catalog import Catalog, get_catalog
 from provindex.errors import ProvindexError
 from provindex.i18n import t
@@ -84,10 +85,12 @@ def build_parser(lang: str, catalog: Catalog | None = None) -> argparse.Argument
     history = sub.add_parser("history", help=t("cli.help_history", lang))
     common(history)
 
-    rollback = sub.add_parser("rollback", help=t("cli.help_rollback", lang))
-    rollback.add_argument("load_id", type=int, metavar="LOAD_ID")
-    rollback.add_argument("--user", help=t("cli.help_user", lang))
-    common(rollback)
+    for name, help_key in (("rollback", "cli.help_rollback"), ("reactivate", "store.help_reactivate")):
+        undo = sub.add_parser(name, help=t(help_key, lang))
+        undo.add_argument("load_id", type=int, metavar="LOAD_ID")
+        undo.add_argument("--user", help=t("cli.help_user", lang))
+        common(undo)
+    common(sub.add_parser("migrate", help=t("store.help_migrate", lang)), json_flag=False)
 
     export = sub.add_parser("export", help=t("cli.help_export", lang))
     export.add_argument("out", metavar="OUT.csv")
@@ -111,13 +114,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(lang)
     args = parser.parse_args(argv)
     handlers = {"demo": cmd_demo, "load": cmd_load, "history": cmd_history, "rollback": cmd_rollback,
-                "export": cmd_export, "actions": cmd_actions, "mappings": cmd_mappings, **parser.handlers}
+                "export": cmd_export, "actions": cmd_actions, "mappings": cmd_mappings,
+                "reactivate": cmd_rollback, "migrate": cmd_migrate, **parser.handlers}
     try:
         return handlers[args.command](args)
     except ProvindexError as exc:
         _emit_error(args, exc.message(args.lang))
         return EXIT_REFUSED
     except Exception as exc:  # a bug must not show analysts a traceback; PROVINDEX_DEBUG=1 shows it
+        designed = store.fault(exc, args.db)
+        if designed is not None:  # disk full, read-only media, permission: a designed message, not a bug
+            _emit_error(args, designed.message(args.lang))
+            return EXIT_REFUSED
         if config.read("PROVINDEX_DEBUG"):
             raise
         _emit_error(args, t("cli.unexpected", args.lang, kind=type(exc).__name__, detail=str(exc)[:200]))
@@ -216,11 +224,9 @@ def _print_diff(diff: loader.ScopeDiff, show_changes: bool, lang: str) -> None:
 # -- history / rollback / export ----------------------------------------------------------------
 def cmd_history(args) -> int:
     """List every load, newest first, with whether it still provides current values."""
-    con = dbmod.connect(args.db)
-    try:
-        frame = queries.load_history(con)
-    finally:
-        con.close()
+    frame = _read_or_none(args.db, queries.load_history)
+    if frame is None:  # no database yet: nothing loaded, and nothing is created by looking
+        frame = pd.DataFrame()
     lang = args.lang
     if args.json:
         records = []
@@ -239,6 +245,11 @@ def cmd_history(args) -> int:
               f" {years_label(row['years']):<12} {row['rows']:>6}  {t('cli.state_' + _state(row), lang):<18}"
               f" {row['file_name']}")
     return EXIT_OK
+
+
+def _read_or_none(db: str | None, work):
+    """``work(con)`` on the current snapshot, read only; None when there is no database yet."""
+    return None if store.current_file(db) is None else store.read(db, work)
 
 
 def years_label(years: str) -> str:
@@ -262,17 +273,15 @@ def _state(row: dict) -> str:
 
 
 def cmd_rollback(args) -> int:
-    """Deactivate a load and say which load now provides each of its scopes."""
-    con = dbmod.connect(args.db)
-    try:
-        after = loader.rollback(con, args.load_id, loader.current_user(args.user))
-    finally:
-        con.close()
+    """Deactivate a load (``rollback``) or undo that (``reactivate``); say which load now provides each scope."""
+    undo = loader.rollback if args.command == "rollback" else loader.reactivate
+    after = store.write(args.db, lambda con: undo(con, args.load_id, loader.current_user(args.user)))
     lang = args.lang
+    status = "rolled_back" if args.command == "rollback" else "reactivated"
     if args.json:
-        print(json.dumps({"status": "rolled_back", "load_id": args.load_id, "scopes": after}, ensure_ascii=False))
+        print(json.dumps({"status": status, "load_id": args.load_id, "scopes": after}, ensure_ascii=False))
         return EXIT_OK
-    print(t("cli.rolled_back", lang, load_id=args.load_id))
+    print(t("cli.rolled_back" if status == "rolled_back" else "store.reactivated", lang, load_id=args.load_id))
     for scope in after:
         key = "cli.scope_now_from" if scope["current_load"] else "cli.scope_now_empty"
         print("  " + t(key, lang, index=scope["index"], year=scope["year"], load_id=scope["current_load"]))
@@ -281,11 +290,9 @@ def cmd_rollback(args) -> int:
 
 def cmd_export(args) -> int:
     """Write current scores as a CSV that ``load`` accepts back."""
-    con = dbmod.connect(args.db)
-    try:
-        frame = export_frame(con, args.index, args.units)
-    finally:
-        con.close()
+    frame = _read_or_none(args.db, lambda con: export_frame(con, args.index, args.units))
+    if frame is None:
+        frame = pd.DataFrame(columns=EXPORT_COLUMNS)
     rows = write_csv(frame, Path(args.out))
     print(t("cli.exported", args.lang, rows=rows, path=args.out))
     return EXIT_OK
@@ -296,11 +303,13 @@ def cmd_actions(args) -> int:
     """Import a reform-action register file; exit 1 when any row is rejected."""
     from etl.register import import_register
 
-    con = dbmod.connect(args.db)
-    try:
+    def work(con):
         outcome = import_register(con, Path(args.file), user=loader.current_user(args.user), dry_run=args.dry_run)
-    finally:
-        con.close()
+        if outcome.status != "loaded":  # rejected, unchanged or a dry run: nothing to publish
+            raise store.NoChange(outcome)
+        return outcome
+
+    outcome = store.write(args.db, work)
     lang = args.lang
     if args.json:
         print(json.dumps(outcome.to_json(lang), ensure_ascii=False, indent=2))
@@ -324,11 +333,7 @@ def cmd_mappings(args) -> int:
         if not args.header:
             print(t("cli.usage_error", lang, detail=t("map.remove_needs_header", lang)), file=sys.stderr)
             return EXIT_USAGE
-        con = dbmod.connect(args.db)
-        try:
-            removed = mappings.remove(con, args.header, loader.current_user(args.user))
-        finally:
-            con.close()
+        removed = store.write(args.db, lambda con: mappings.remove(con, args.header, loader.current_user(args.user)))
         if args.json:
             print(json.dumps({"status": "removed", "header": removed.header, "target": removed.target,
                               "version": removed.version}, ensure_ascii=False))
@@ -341,13 +346,7 @@ def cmd_mappings(args) -> int:
 
 def _mapping_rows(db: str | None, every_version: bool) -> list[dict]:
     """The active mappings (or every version), read only; none when there is no database yet."""
-    if not config.db_path(db).exists():
-        return []
-    con = dbmod.connect(db, read_only=True)
-    try:
-        rows = queries.column_mappings(con, every_version=every_version)
-    finally:
-        con.close()
+    rows = _read_or_none(db, lambda con: queries.column_mappings(con, every_version=every_version)) or []
     return rows if every_version else [r for r in rows if r["active"]]
 
 
@@ -361,3 +360,16 @@ def _print_mappings(rows: list[dict], as_json: bool, lang: str) -> None:
         state = "" if r["active"] else " " + t("map.list_removed", lang)
         print(f'  "{r["header"]}" → {r["target"]} · v{r["version"]} · {r["user"] or "—"} · {str(r["at"])[:16]}'
               f' · {r["file_name"] or "—"}{state}')
+
+
+# -- migrate (issue 10) --------------------------------------------------------------------------------
+def cmd_migrate(args) -> int:
+    """Upgrade the schema of the current database in a new snapshot (readers never migrate)."""
+    path = config.db_path(args.db)
+    if not store.needs_migration(args.db):
+        print(t("store.migrate_current", args.lang, path=str(path), version=schema.SCHEMA_VERSION))
+        return EXIT_OK
+    with store.writing(args.db):
+        pass  # opening the private copy read-write migrates it
+    print(t("store.migrated", args.lang, path=str(path), version=schema.SCHEMA_VERSION))
+    return EXIT_OK

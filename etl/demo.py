@@ -25,7 +25,7 @@ import pandas as pd
 from etl import load as loader
 from etl.demo_actions import PLANTED, DemoAction, demo_actions, draw_adoption, effect_rows, register_rows
 from provindex import db as dbmod
-from provindex import queries, schema
+from provindex import queries, schema, store
 from provindex.catalog import Catalog, get_catalog
 from provindex.errors import ProvindexError
 
@@ -66,26 +66,22 @@ class DemoRefused(ProvindexError):
 
 
 def build_demo(path: Path, seed: int = DEFAULT_SEED, force: bool = False) -> dict:
-    """Create the demo database at ``path``; refuses to overwrite data unless ``force``."""
+    """Create the demo database at ``path``; refuses to overwrite data unless ``force``.
+
+    Built as a new snapshot of the store (:func:`provindex.store.writing`, from an empty database when
+    ``force``): a failed build publishes nothing and leaves no partial file.
+    """
     started = time.perf_counter()
     path = Path(path)
-    if path.exists():
-        if not force:
-            con = dbmod.connect(path)
-            try:
-                if queries.has_scores(con):
-                    raise DemoRefused(path=str(path), dataset=dbmod.get_meta(con, "dataset") or "?")
-            finally:
-                con.close()
-        else:
-            for candidate in (path, path.with_name(path.name + ".wal")):
-                candidate.unlink(missing_ok=True)
+    if not force and store.current_file(path) is not None:
+        with store.reading(path) as con:
+            if queries.has_scores(con):
+                raise DemoRefused(path=str(path), dataset=dbmod.get_meta(con, "dataset") or "?")
     catalog = get_catalog()
     generator = DemoGenerator(catalog, seed)
     frames = generator.scores()
     actions = generator.actions()
-    con = dbmod.connect(path)
-    try:
+    with store.writing(path, fresh=force) as con:
         loads = [loader.FileLoad(frame, f"demo:{index} (dữ liệu mô phỏng / simulated)", 0, f"demo-seed-{seed}",
                                  None, "synthetic", None) for index, frame in frames.items()]
         loader.apply_loads(con, loads, "demo")
@@ -95,9 +91,6 @@ def build_demo(path: Path, seed: int = DEFAULT_SEED, force: bool = False) -> dic
         with dbmod.transaction(con):
             dbmod.set_meta(con, "dataset", "demo")
             dbmod.set_meta(con, "demo_seed", str(seed))
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
     rows = sum(len(f) for f in frames.values())
     return {"rows": rows, "actions": len(actions), "seconds": time.perf_counter() - started,
             "size_mb": path.stat().st_size / 2**20}

@@ -16,6 +16,8 @@ from provindex.harmonize import to_vn34
 EXPORT_COLUMNS = list(schema.SCORE_COLUMNS)
 EXPORT_COLUMNS.insert(EXPORT_COLUMNS.index("unit_code") + 1, "unit_name")
 UNIT_CHOICES = ("vn63", "vn34", "harmonized")
+#: Added to a harmonised export: 1 for a back-cast value, and how many former provinces it has and had values.
+HARMONIZED_FLAGS = ["backcast", "members", "members_present"]
 
 
 def export_frame(con: duckdb.DuckDBPyConnection, index: str | None = None, units: str | None = None) -> pd.DataFrame:
@@ -33,7 +35,9 @@ def export_frame(con: duckdb.DuckDBPyConnection, index: str | None = None, units
     index_order = {i: n for n, i in enumerate(catalog.index_codes())}
     harmonised["_index"] = harmonised["index"].map(index_order)
     harmonised = harmonised.sort_values(["_index", "year", "unit_code", "_order"])
-    return harmonised.reindex(columns=EXPORT_COLUMNS).reset_index(drop=True)  # no bounds for estimates
+    harmonised = harmonised.rename(columns={"n_members": "members", "n_present": "members_present"})
+    harmonised["backcast"] = harmonised["backcast"].astype(int)
+    return harmonised.reindex(columns=EXPORT_COLUMNS + HARMONIZED_FLAGS).reset_index(drop=True)  # no bounds
 
 
 def safe_text(value: str) -> str:
@@ -51,10 +55,11 @@ def write_csv(frame: pd.DataFrame, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(EXPORT_COLUMNS)
-        for row in frame[EXPORT_COLUMNS].itertuples(index=False):
+        flags = [c for c in HARMONIZED_FLAGS if c in frame.columns]
+        writer.writerow(EXPORT_COLUMNS + flags)
+        for row in frame[EXPORT_COLUMNS + flags].itertuples(index=False):
             rank = "" if row.rank is None or pd.isna(row.rank) else str(int(row.rank))
             writer.writerow([row.index, int(row.year), row.unit_set, row.unit_code, safe_text(row.unit_name or ""),
                              row.component, format_value(row.value), rank, format_value(row.ci_low),
-                             format_value(row.ci_high)])
+                             format_value(row.ci_high)] + [int(getattr(row, c)) for c in flags])
     return len(frame)

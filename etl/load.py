@@ -204,13 +204,30 @@ class RollbackRefused(ProvindexError):
 
 def rollback(con: duckdb.DuckDBPyConnection, load_id: int, user: str) -> list[dict]:
     """Deactivate a load; returns, per scope it covered, the load that is current afterwards."""
-    row = con.execute('SELECT status FROM "load" WHERE load_id = ?', [load_id]).fetchone()
-    if row is None:
+    status = queries.load_status(con, load_id)
+    if status is None:
         raise RollbackRefused("etl.rollback_unknown", load_id=load_id)
-    if row[0] == "rolled_back":
+    if status == "rolled_back":
         raise RollbackRefused("etl.rollback_twice", load_id=load_id)
     with transaction(con):
         con.execute("UPDATE \"load\" SET active = false, status = 'rolled_back', rolled_back_at = ?,"
                     " rolled_back_by = ? WHERE load_id = ?",
                     [dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), user, load_id])
+    return queries.scopes_after_rollback(con, load_id)
+
+
+def reactivate(con: duckdb.DuckDBPyConnection, load_id: int, user: str) -> list[dict]:
+    """Undo a rollback: the load counts again (newest active load per scope wins, as before its rollback).
+
+    Refused for an unknown load and for one that is not rolled back. The rollback's who and when are kept;
+    the re-activation's are recorded beside them. Returns, per scope, the load current afterwards.
+    """
+    status = queries.load_status(con, load_id)
+    if status is None:
+        raise RollbackRefused("store.reactivate_unknown", load_id=load_id)
+    if status != "rolled_back":
+        raise RollbackRefused("store.reactivate_active", load_id=load_id)
+    with transaction(con):
+        con.execute("UPDATE \"load\" SET active = true, status = 'loaded', reactivated_at = ?, reactivated_by = ?"
+                    " WHERE load_id = ?", [dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), user, load_id])
     return queries.scopes_after_rollback(con, load_id)

@@ -26,7 +26,7 @@ from pathlib import Path
 from etl.headers import clean
 from etl.problems import Problem
 from etl.rows import column_label
-from provindex import config, queries
+from provindex import queries, store
 from provindex import db as dbmod
 from provindex.catalog import Catalog
 from provindex.errors import ProvindexError
@@ -276,13 +276,9 @@ def remembered(con) -> list[Mapping]:
 
 def remembered_at(db: str | Path | None) -> list[Mapping]:
     """:func:`remembered` of the database at ``db``, read only; none when the database does not exist yet."""
-    if not config.db_path(db).exists():
+    if store.current_file(db) is None:
         return []
-    con = dbmod.connect(db, read_only=True)
-    try:
-        return remembered(con)
-    finally:
-        con.close()
+    return store.read(db, remembered)
 
 
 def history(con) -> list[dict]:
@@ -313,15 +309,15 @@ def remember(con, used: list[tuple[Mapping, int | None, str]], user: str) -> lis
     return written
 
 
-def remember_loaded(con, results: list, load_ids: list[int] | None, user: str) -> None:
+def remember_loaded(con, results: list, load_ids: list[int] | None, user: str) -> list[Mapping]:
     """After a successful load (``load_ids`` None: an unchanged one), remember the given mappings its files used.
 
     Called inside the load's transaction; an unchanged load records nothing but these mappings, in a
-    transaction of their own. The report gets one note per mapping written.
+    transaction of their own. The report gets one note per mapping written. Returns the mappings written.
     """
     used = [(m, load_ids[i] if load_ids else None, r.name) for i, r in enumerate(results) for m in r.mappings]
     if not any(m.source == "given" for m, _, _ in used):
-        return
+        return []
     if load_ids is None:
         with dbmod.transaction(con):
             written = remember(con, used, user)
@@ -330,6 +326,7 @@ def remember_loaded(con, results: list, load_ids: list[int] | None, user: str) -
     for mapping in written:
         results[0].notes.append(("map.note_saved", {"header": mapping.header, "target": mapping.target,
                                                     "version": mapping.version}))
+    return written
 
 
 def remove(con, header: str, user: str) -> Mapping:

@@ -21,7 +21,7 @@ from etl.rows import Context, Extraction, Record, column_label, column_letter, e
 from etl.validate import extract
 from etl.weights import derive_for_frame
 from provindex import config
-from provindex import db as dbmod
+from provindex import originals, store
 from provindex.catalog import Catalog, get_catalog, unit_set_for_year
 from provindex.text import format_number, ranges_text
 
@@ -51,6 +51,7 @@ class FileResult:
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (i18n key, params) for the report
     mappings: list = field(default_factory=list)  # the column mappings its chosen sheets used
     asked: frozenset = frozenset()  # every header key recognition looked up a mapping for
+    path: Path | None = None  # the file read (its original bytes are kept with the load)
 
     @property
     def ok(self) -> bool:
@@ -303,30 +304,35 @@ def to_frame(extraction: Extraction) -> pd.DataFrame:
 def run_load(paths: list[Path], options: LoadOptions, display_names: list[str] | None = None) -> LoadOutcome:
     """Validate every file; if all are clean, diff against the database and (unless dry-run) load.
 
-    Remembered mappings (when ``options.remembered`` is None) are read with the connection the load
-    needs anyway, after a first pass without them that records every header text it looked up: when
-    none of them has a remembered mapping, that pass is exactly what a pass with them would give, so
-    only a file a remembered mapping concerns is read again.
+    The one write path of scores (command line and Data page): the write goes through
+    :func:`provindex.store.writing`, so readers keep the published data until the load is published whole.
+    Remembered mappings (when ``options.remembered`` is None) are read after a first pass without them that
+    records every header text it looked up: when none of them has a remembered mapping, that pass is exactly
+    what a pass with them would give, so only a file a remembered mapping concerns is read again. A clean
+    first pass reads them from the writer's own copy (one database open per load).
     """
     catalog = get_catalog()
     files = list(zip(map(Path, paths), display_names or [Path(p).name for p in paths]))
     if options.remembered is not None:
-        return _settle(_process_all(files, options, catalog), options, None)
-    results = _process_all(files, replace(options, remembered=[]), catalog)
-    con = dbmod.connect(options.db) if _writes(results, options) else None
-    remembered = mappings.remembered(con) if con is not None else mappings.remembered_at(options.db)
-    options = replace(options, remembered=remembered)
-    if any(m.key in r.asked for m in remembered for r in results):
-        if con is not None:
-            con.close()
-            con = None
-        results = _process_all(files, options, catalog)
-    return _settle(results, options, con)
+        return _settle(_process_all(files, options, catalog), options)
+    first = _process_all(files, replace(options, remembered=[]), catalog)
+
+    def with_remembered(remembered: list, results: list[FileResult]) -> list[FileResult]:
+        if any(m.key in r.asked for m in remembered for r in results):
+            return _process_all(files, replace(options, remembered=remembered), catalog)
+        return results
+
+    if _writes(first, options):
+        return _settle(first, options, with_remembered)
+    remembered = mappings.remembered_at(options.db)
+    return _settle(with_remembered(remembered, first), replace(options, remembered=remembered))
 
 
 def _process_all(files: list[tuple[Path, str]], options: LoadOptions, catalog: Catalog) -> list[FileResult]:
     """Every file read and validated, overlaps between them found, unused --map entries noted."""
     results = [process_file(path, options, catalog, name) for path, name in files]
+    for result, (path, _) in zip(results, files):
+        result.path = path
     _check_overlaps(results)
     results[-1].notes += mappings.unused_given(options.mappings, [m for r in results for m in r.mappings])
     return results
@@ -336,43 +342,43 @@ def _writes(results: list[FileResult], options: LoadOptions) -> bool:
     return not options.dry_run and all(r.ok for r in results)
 
 
-def _settle(results: list[FileResult], options: LoadOptions, con) -> LoadOutcome:
-    """Reject, report a dry run, or diff and write (on ``con`` when already open); closes ``con``."""
+def _settle(results: list[FileResult], options: LoadOptions, refine=None) -> LoadOutcome:
+    """Reject, report a dry run, or diff and write in one published snapshot (nothing when all is unchanged).
+
+    ``refine(remembered, results)``: the files read again with the remembered mappings of the writer's copy.
+    """
+    if not all(r.ok for r in results):
+        return LoadOutcome("rejected", results)
     if not _writes(results, options):
-        if con is not None:
-            con.close()
-        if not all(r.ok for r in results):
-            return LoadOutcome("rejected", results)
         frame = pd.concat([r.load.frame for r in results], ignore_index=True)
         return LoadOutcome("dry-run", results, _dry_run_diffs(options, frame))
-    frame = pd.concat([r.load.frame for r in results], ignore_index=True)
-    con = con or dbmod.connect(options.db)
-    try:
-        diffs = loader.diff_scopes(con, frame)
-        user = loader.current_user(options.user)
-        if all(d.status == "unchanged" for d in diffs):
-            mappings.remember_loaded(con, results, None, user)
-            return LoadOutcome("unchanged", results, diffs)
-        load_ids = loader.apply_loads(con, [r.load for r in results], user,
-                                      also=lambda con, ids: mappings.remember_loaded(con, results, ids, user))
-        return LoadOutcome("loaded", results, diffs, load_ids)
-    finally:
-        con.close()
+    user = loader.current_user(options.user)
+    outcome = LoadOutcome("unchanged", results)
+    with store.writing(options.db) as con:
+        if refine is not None:
+            outcome.files = results = refine(mappings.remembered(con), results)
+            if not all(r.ok for r in results):
+                outcome.status = "rejected"
+                raise store.NoChange
+        frame = pd.concat([r.load.frame for r in results], ignore_index=True)
+        outcome.diffs = loader.diff_scopes(con, frame)
+        if all(d.status == "unchanged" for d in outcome.diffs):
+            if not mappings.remember_loaded(con, results, None, user):
+                raise store.NoChange
+            return outcome
+        for result in results:
+            originals.keep_original(options.db, result.path, result.load.sha256)
+        outcome.load_ids = loader.apply_loads(con, [r.load for r in results], user,
+                                              also=lambda con, ids: mappings.remember_loaded(con, results, ids, user))
+        outcome.status = "loaded"
+    return outcome
 
 
 def _dry_run_diffs(options: LoadOptions, frame: pd.DataFrame) -> list[loader.ScopeDiff]:
-    """The diffs a load would make, read only.
-
-    A read-only connection (nothing, not even the schema check, is written), and no database
-    file is created when there is none yet.
-    """
-    if not config.db_path(options.db).exists():
+    """The diffs a load would make, read only (no database file is created when there is none yet)."""
+    if store.current_file(options.db) is None:
         return loader.diff_scopes(None, frame)
-    con = dbmod.connect(options.db, read_only=True)
-    try:
-        return loader.diff_scopes(con, frame)
-    finally:
-        con.close()
+    return store.read(options.db, lambda con: loader.diff_scopes(con, frame))
 
 
 def _check_overlaps(results: list[FileResult]) -> None:

@@ -24,6 +24,20 @@ def partial_coverage(n: int, total: int) -> bool:
     return total > 0 and n < FULL_COVERAGE * total
 
 
+def unit_set_in(scores: pd.DataFrame, year: int) -> str:
+    """The unit set ``scores`` shows ``year`` on.
+
+    A frame made for one units choice (``harmonize.on_units``: the 34 units with their back-cast, or the 63
+    provinces only; it carries a ``backcast`` column) answers with its one set in every year; the raw table
+    with the year's own set.
+    """
+    if "backcast" in scores.columns and len(scores):
+        sets = scores["unit_set"].unique()
+        if len(sets) == 1:
+            return str(sets[0])
+    return unit_set_for_year(year)
+
+
 def component_frame(scores: pd.DataFrame, component: str) -> pd.DataFrame:
     """The rows of one component (every year and unit set)."""
     return scores[scores["component"] == component]
@@ -64,7 +78,13 @@ def ranked_component(scores: pd.DataFrame, catalog: Catalog, component: str) -> 
 def unit_series(scores: pd.DataFrame, catalog: Catalog, component: str, codes: list[str]) -> pd.DataFrame:
     """Yearly values of some units (both unit sets: a code names the unit in each year's set)."""
     frame = ranked_component(scores, catalog, component)
-    return frame[frame["unit_code"].isin(codes)][["year", "unit_set", "unit_code", "value", "rank_used", "n"]]
+    columns = ["year", "unit_set", "unit_code", "value", "rank_used", "n"] + _merger_columns(frame)
+    return frame[frame["unit_code"].isin(codes)][columns]
+
+
+def _merger_columns(frame: pd.DataFrame) -> list[str]:
+    """The back-cast columns a harmonised frame carries (``harmonize.EXTRA``), kept through the page's tables."""
+    return [c for c in ("backcast", "lo", "hi", "n_members", "n_present") if c in frame.columns]
 
 
 def national_band(scores: pd.DataFrame, component: str, catalog: Catalog | None = None) -> pd.DataFrame:
@@ -130,7 +150,7 @@ def breaks_in(catalog: Catalog, index: str, component: str, years: list[int]) ->
 def league_table(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, lang: str = "vi",
                  spark_years: int = 8) -> pd.DataFrame:
     """One row per unit: rank, value, change in rank and value since the previous edition, quartile, sparkline."""
-    unit_set = unit_set_for_year(year)
+    unit_set = unit_set_in(scores, year)
     frame = ranked_component(scores, catalog, component)
     frame = frame[frame["unit_set"] == unit_set]
     now = frame[frame["year"] == year]
@@ -177,7 +197,8 @@ def bump_ranks(scores: pd.DataFrame, catalog: Catalog, component: str, codes: li
     """Ranks per year of chosen units within one unit set (ranks are not comparable across sets)."""
     frame = ranked_component(scores, catalog, component)
     frame = frame[(frame["unit_set"] == unit_set) & frame["unit_code"].isin(codes)]
-    return frame[["year", "unit_code", "rank_used", "n", "value"]].sort_values(["unit_code", "year"])
+    columns = ["year", "unit_code", "rank_used", "n", "value"] + _merger_columns(frame)
+    return frame[columns].sort_values(["unit_code", "year"])
 
 
 # -- Compare -----------------------------------------------------------------------------------
@@ -201,7 +222,7 @@ def peer_codes(catalog: Catalog, unit_set: str, focal: str, group: str, custom: 
 
 def _edition_parts(scores: pd.DataFrame, catalog: Catalog, index: str, year: int) -> tuple[list[str], pd.DataFrame]:
     """The index's sub-indices published in ``year`` and their rows on that year's unit set."""
-    unit_set = unit_set_for_year(year)
+    unit_set = unit_set_in(scores, year)
     parts = catalog.components_of(index, year=year, level=1)["code"].tolist()
     frame = scores[(scores["year"] == year) & (scores["unit_set"] == unit_set) & scores["component"].isin(parts)]
     return parts, frame
@@ -269,7 +290,7 @@ def value_matrix(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, 
 
 def target_gap(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, focal: str) -> dict | None:
     """Composite points the focal unit needs for the next rank and for the top 10 (None if not ranked)."""
-    unit_set = unit_set_for_year(year)
+    unit_set = unit_set_in(scores, year)
     composite = catalog.composite(index)
     frame = ranked_component(scores, catalog, composite)
     frame = frame[(frame["year"] == year) & (frame["unit_set"] == unit_set)]
@@ -292,7 +313,7 @@ def target_gap(scores: pd.DataFrame, catalog: Catalog, index: str, year: int, fo
 # -- Map ---------------------------------------------------------------------------------------
 def tile_values(scores: pd.DataFrame, catalog: Catalog, component: str, year: int, lang: str = "vi") -> pd.DataFrame:
     """The tile grid of the year's unit set with each unit's value, rank and quartile (NaN = not published)."""
-    unit_set = unit_set_for_year(year)
+    unit_set = unit_set_in(scores, year)
     grid = catalog.tiles[catalog.tiles["unit_set"] == unit_set].copy()
     frame = ranked_component(scores, catalog, component)
     frame = frame[(frame["year"] == year) & (frame["unit_set"] == unit_set)].set_index("unit_code")

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from provindex import merger_charts
 from provindex.analysis import segments
 from provindex.i18n import localized, t
 
@@ -181,11 +182,14 @@ def _draw_band(fig: go.Figure, band: pd.DataFrame, cuts: list[int], lang: str) -
 
 def trend_chart(series: pd.DataFrame, band: pd.DataFrame, regional: pd.DataFrame | None, focal: str,
                 names: dict[tuple[str, str], str], breaks: pd.DataFrame, actions: pd.DataFrame | None, lang: str,
-                labels: TrendLabels) -> go.Figure:
+                labels: TrendLabels, members: pd.DataFrame | None = None,
+                member_names: dict[str, str] | None = None) -> go.Figure:
     """Lines per unit (focal thick), national median with IQR band, regional mean, breaks, action markers.
 
     ``names`` is keyed by (unit_set, code): code 80 is Long An before July 2025 and Tây Ninh after,
-    so each segment carries the name of the unit it measured. Lines break at ``labels.cuts``.
+    so each segment carries the name of the unit it measured. Lines break at ``labels.cuts``. Back-cast
+    values are dashed and hollow with the former provinces' range shaded, ``members`` (a merged focal unit's
+    former provinces) are thin dotted lines, and the merger is marked on the axis (``merger_charts``).
     """
     fig = go.Figure()
     years = sorted(set(series["year"]).union(band["year"]))
@@ -198,37 +202,22 @@ def trend_chart(series: pd.DataFrame, band: pd.DataFrame, regional: pd.DataFrame
                                      showlegend=position == 0, line={"color": "#D55E00", "dash": "dot", "width": 2},
                                      hovertemplate=name + ": %{y:.2f}<extra></extra>"))
     others = [c for c in dict.fromkeys(series["unit_code"]) if c != focal]
+    focal_rows = series[series["unit_code"] == focal]
+    merger_charts.range_band(fig, focal_rows, names.get(("vn34", focal), focal), FOCAL_COLOR, lang)
+    if members is not None and not members.empty:
+        merger_charts.member_lines(fig, members, member_names or {}, OTHER_COLORS[::-1], lang)
     for position, code in enumerate(others + [focal]):
         color = FOCAL_COLOR if code == focal else OTHER_COLORS[position % len(OTHER_COLORS)]
-        _unit_lines(fig, series[series["unit_code"] == code], code, names, color, code == focal, labels.cuts, lang)
+        merger_charts.unit_lines(fig, series[series["unit_code"] == code], code, names, color, code == focal,
+                                 lambda rows: _runs(rows, labels.cuts), lang)
     _draw_breaks(fig, breaks, lang)
+    merger_charts.draw_boundary(fig, years, lang)
     if actions is not None and not actions.empty:
         _draw_actions(fig, series[series["unit_code"] == focal], actions, lang)
     base_layout(fig, lang, title=labels.title)
     fig.update_layout(hovermode="x unified", yaxis_title=labels.y_title)
     year_axis(fig, years)
     return fig
-
-
-def _unit_lines(fig: go.Figure, unit_rows: pd.DataFrame, code: str, names: dict[tuple[str, str], str], color: str,
-                focal: bool, cuts: list[int], lang: str) -> None:
-    """One unit's line, one trace per unit set and comparable run (a merged unit's vn34 points as diamonds)."""
-    shown = False
-    for unit_set, by_set in unit_rows.groupby("unit_set", sort=False):
-        merged = unit_set == "vn34"
-        name = names.get((unit_set, code), code)
-        for run in _runs(by_set, cuts):
-            legend = not shown and (not merged or len(unit_rows["unit_set"].unique()) == 1)
-            shown = shown or legend
-            fig.add_trace(go.Scatter(
-                x=run["year"], y=run["value"], mode="lines+markers",
-                name=name + (" " + t("chart.merged_suffix", lang) if merged else ""),
-                legendgroup=code, showlegend=legend, line={"color": color, "width": 4 if focal else 2},
-                marker={"size": 10 if merged else (8 if focal else 6), "symbol": "diamond" if merged else "circle",
-                        "color": color},
-                customdata=np.stack([run["rank_used"], run["n"]], axis=-1),
-                hovertemplate=f"{name}: %{{y:.2f}} ({t('chart.rank_short', lang)} "
-                              "%{customdata[0]}/%{customdata[1]})<extra></extra>"))
 
 
 def _draw_breaks(fig: go.Figure, breaks: pd.DataFrame, lang: str) -> None:
@@ -278,13 +267,14 @@ def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str
     colors = {code: FOCAL_COLOR if code == focal else OTHER_COLORS[i % len(OTHER_COLORS)]
               for i, code in enumerate(codes)}
     for code in codes:
-        part = ranks[ranks["unit_code"] == code]
-        fig.add_trace(go.Scatter(x=part["year"], y=part["rank_used"], mode="lines+markers",
-                                 name=names.get(code, code), line={"color": colors[code],
-                                                                   "width": 4 if code == focal else 2},
-                                 marker={"size": 10, "color": colors[code]}, customdata=part["value"],
-                                 hovertemplate=f"{names.get(code, code)}: {t('chart.rank_short', lang)} %{{y}}"
-                                               " (%{customdata:.2f})<extra></extra>"))
+        for part, dashed in merger_charts.bump_parts(ranks[ranks["unit_code"] == code]):
+            fig.add_trace(go.Scatter(
+                x=part["year"], y=part["rank_used"], mode="lines+markers", name=names.get(code, code),
+                line={"color": colors[code], "width": 4 if code == focal else 2, "dash": "dash" if dashed else "solid"},
+                marker={"size": 10, "color": colors[code], "symbol": merger_charts.bump_markers(part),
+                        "line": {"width": 2, "color": colors[code]}}, customdata=part["value"],
+                hovertemplate=f"{names.get(code, code)}: {t('chart.rank_short', lang)} %{{y}}"
+                              " (%{customdata:.2f})<extra></extra>"))
     worst = int(ranks["rank_used"].max()) if not ranks.empty else 1
     _end_labels(fig, ranks, codes, names, colors, gap=max(1.0, worst / 14))
     base_layout(fig, lang, title=title or None)
@@ -292,6 +282,7 @@ def bump_chart(ranks: pd.DataFrame, focal: str, names: dict[str, str], lang: str
     longest = max((len(names.get(c, c)) for c in codes), default=6)
     fig.update_layout(margin={"r": 20 + 8 * longest, "l": 50}, showlegend=False)
     year_axis(fig, sorted(ranks["year"].unique()))
+    merger_charts.draw_boundary(fig, ranks["year"].unique(), lang)
     return fig
 
 

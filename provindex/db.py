@@ -1,7 +1,8 @@
 """Connecting to the DuckDB file, creating the schema from ``schema.TABLES``, transactions.
 
-Writers (the ETL) open read-write; the dashboard opens short read-only connections so the
-loader can take the single-writer lock between page runs (see docs/ARCHITECTURE.md).
+The low-level opener of one database file. The application reads and writes through
+:mod:`provindex.store` (snapshots: a writer opens its private copy with :func:`connect`, readers open the
+current snapshot read-only; ARCHITECTURE decision 34); tests may still open any file directly.
 """
 
 from __future__ import annotations

@@ -48,3 +48,39 @@ class SchemaTooNew(ProvindexError):
 
     key = "error.schema_newer"
     screen_key = "error.screen_schema_newer"
+
+
+# -- the snapshot store (issue 10): faults at the operating-system boundary ---------------------------
+class WriterBusy(ProvindexError):
+    """Another load or edit holds the store's writer lock longer than a writer waits."""
+
+    key = "store.busy"
+    screen_key = "store.screen_busy"
+
+
+class DiskFull(ProvindexError):
+    """The disk (or the user's quota) is full: nothing was published."""
+
+    key = "store.disk_full"
+    screen_key = "store.screen_disk_full"
+
+
+class ReadOnlyStore(ProvindexError):
+    """The database's folder is on read-only media: reading works, changing does not."""
+
+    key = "store.read_only"
+    screen_key = "store.screen_read_only"
+
+
+class PermissionDenied(ProvindexError):
+    """This account may not write (or read) the database's folder."""
+
+    key = "store.permission"
+    screen_key = "store.screen_permission"
+
+
+class SchemaOutdated(ProvindexError):
+    """A database of an older schema lacks what a reader asked for: ``python -m etl migrate`` upgrades it."""
+
+    key = "store.schema_outdated"
+    screen_key = "store.screen_schema_outdated"

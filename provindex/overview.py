@@ -51,6 +51,7 @@ class IndexCard:
     best: ComponentStanding | None = None
     worst: ComponentStanding | None = None
     status: str = "ok"  # ok | no_year | not_published | no_unit
+    backcast: bool = False  # the edition shown is a back-cast on the 34 units (a converted value and rank)
     notes: list[str] = field(default_factory=list)
 
 
@@ -88,6 +89,7 @@ def build_card(scores: pd.DataFrame, catalog: Catalog, index: str, unit_set: str
         return card
     row = mine.iloc[0]
     card.value = float(row["value"])
+    card.backcast = bool(row.get("backcast", False))
     card.rank = _published_or_computed_rank(row)
     card.quartile = quartile(card.rank, card.n_ranked)
     _fill_change(card, data, catalog, composite, unit_code)
@@ -107,7 +109,7 @@ def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composit
         card.break_note = breaks[breaks["kind"] != "units"].iloc[-1].to_dict()
         return
     prev_rows = data[(data["year"] == prev) & (data["component"] == composite)]
-    if card.unit_set == "vn34" and (prev_rows["unit_set"] == "vn63").all():
+    if card.unit_set == "vn34" and (prev_rows["unit_set"] == "vn63").all():  # raw scores: back-cast here
         harmonised = to_vn34(prev_rows, catalog)
         match = harmonised[harmonised["unit_code"] == unit_code]
         if not match.empty:
@@ -119,7 +121,7 @@ def _fill_change(card: IndexCard, data: pd.DataFrame, catalog: Catalog, composit
     if match.empty:
         return
     card.change = card.value - float(match.iloc[0]["value"])
-    card.change_basis = "same"
+    card.change_basis = "harmonized" if bool(match.iloc[0].get("backcast", False)) else "same"
     card.rank_change = _published_or_computed_rank(match.iloc[0]) - card.rank  # positive = moved up
 
 

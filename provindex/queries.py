@@ -31,11 +31,33 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute('SELECT coalesce(max(load_id), 0) + 1 FROM "load"').fetchone()[0])
 
 
+def load_status(con: duckdb.DuckDBPyConnection, load_id: int) -> str | None:
+    """``loaded`` or ``rolled_back``; None for an unknown load id."""
+    row = con.execute('SELECT status FROM "load" WHERE load_id = ?', [load_id]).fetchone()
+    return row[0] if row else None
+
+
+def load_file(con: duckdb.DuckDBPyConnection, load_id: int) -> tuple[str, str] | None:
+    """(file name, sha256) of a load, to fetch its kept original; None for an unknown load id."""
+    return con.execute('SELECT file_name, sha256 FROM "load" WHERE load_id = ?', [load_id]).fetchone()
+
+
 def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """All loads, newest first, with whether each still provides current values."""
-    return con.execute("""
+    """All loads, newest first: who, when, file, sha256, rows, status, rollback, re-activation, currency.
+
+    ``current_scopes`` of ``scopes`` tell whether each load still provides current values.
+
+    A database older than issue 10 (read without migrating) has no re-activation columns: they read as empty.
+    """
+    present = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'load' AND column_name LIKE 'reactivated_%'"
+    ).fetchall()}
+    reactivated = ("l.reactivated_at, l.reactivated_by" if present == {"reactivated_at", "reactivated_by"}
+                   else "NULL::TIMESTAMP AS reactivated_at, NULL::VARCHAR AS reactivated_by")
+    return con.execute(f"""
         SELECT l.load_id, l."at", l."user", l.file_name, l.file_size, l.sha256, l."index", l.years, l.rows,
-               l.status, l.encoding, l.layout, l.sheet, l.warnings, l.rolled_back_at, l.rolled_back_by,
+               l.status, l.active, l.encoding, l.layout, l.sheet, l.warnings, l.rolled_back_at, l.rolled_back_by,
+               {reactivated},
                (SELECT count(*) FROM load_scope sc WHERE sc.load_id = l.load_id) AS scopes,
                (SELECT count(*) FROM load_scope sc WHERE sc.load_id = l.load_id AND l.active AND NOT EXISTS (
                     SELECT 1 FROM load_scope sc2 JOIN "load" l2 ON l2.load_id = sc2.load_id

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from provindex import config, queries
-from provindex import db as dbmod
+from provindex import queries, store
 
 
 @dataclass
@@ -33,12 +32,9 @@ class DeckData:
 
 def read(path: str | Path | None = None) -> DeckData:
     """Read the deck's inputs from the database at ``path`` (default: ``PROVINDEX_DB``), read-only."""
-    con = dbmod.connect(str(config.db_path(path)), read_only=True)
-    try:
+    with store.reading(path) as con:  # the current snapshot under the readers' lock (decision 34)
         return DeckData(queries.current_scores(con), queries.meta(con), queries.actions(con),
                         queries.action_targets(con))
-    finally:
-        con.close()
 
 
 @dataclass

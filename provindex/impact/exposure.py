@@ -194,3 +194,23 @@ def panel(actions: pd.DataFrame, action_type: str, index: str, years: list[int],
         if not np.isnan(row.dose):
             grid.loc[(grid["unit_code"] == row.unit_code) & (grid["year"] >= row.g), "dose_level"] = row.dose
     return grid
+
+
+def on_vn34(actions: pd.DataFrame, member_weights: pd.DataFrame) -> pd.DataFrame:
+    """Register rows attached to the 34 units (issue 11): what the Impact page needs to run on the new units.
+
+    An action registered on a former province attaches to the unit it became part of, with the member's weight
+    (``harmonize.member_weights``: its share of the new unit) as dose, times the register's own dose where one
+    is given; ``member_code`` keeps the province that acted. An action of a 34-unit (after July 2025) attaches
+    as it is, with weight 1. A province outside the crosswalk (Hà Tây, merged in 2008) is left out.
+    """
+    frame = normalise_actions(actions)
+    shares = member_weights.set_index("from_code")
+    old = (frame["unit_set"] == "vn63").to_numpy()
+    weight = np.where(old, frame["unit_code"].map(shares["weight"]), 1.0).astype(float)
+    frame["member_code"] = frame["unit_code"].where(old)
+    frame["member_weight"] = weight
+    frame["unit_code"] = np.where(old, frame["unit_code"].map(shares["to_code"]), frame["unit_code"])
+    frame["unit_set"] = "vn34"
+    frame["dose"] = np.where(frame["dose"].notna(), frame["dose"].astype(float) * weight, weight)
+    return frame[frame["unit_code"].notna() & ~np.isnan(weight)].reset_index(drop=True)

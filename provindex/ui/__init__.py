@@ -22,6 +22,7 @@ from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.ui.auth import current_user, require_role
 from provindex.ui.data import load_data, load_register, overview_cards
+from provindex.ui.harmonized import UNIT_PAGES, unit_scores, units_switch
 from provindex.ui.navigation import page_spec
 from provindex.ui.impact import impact_controls, impact_results, render_impact_card, warm_impact
 from provindex.ui.render import (boundary_shapes, download_csv, render_fallback, render_index_card, render_league,
@@ -54,6 +55,9 @@ class PageContext:
     catalog: Catalog
     actions: pd.DataFrame
     user: User
+    units: str = ""  # the units switch ("vn34" | "vn63") on the pages that follow it, else ""
+    weights: str = "pop"  # back-cast weights of the 34 units
+    source: pd.DataFrame | None = None  # the published scores of both unit sets (``scores`` is on ``units``)
 
     @property
     def unit_name(self) -> str:
@@ -83,27 +87,39 @@ def page_setup(page_key: str) -> PageContext:
     years = sorted(int(y) for y in scores["year"].unique())
     initial_state(years)
     lang = language_switch(current_lang())
-    year, unit_set, unit, former = _sidebar_filters(catalog, years, lang)
+    year, unit_set, unit, former, weights = _sidebar_filters(catalog, years, lang, page_key in UNIT_PAGES)
     for key, value in (("lang", lang), ("year", year), ("unit", unit)):
         publish(key, value)
-    context = PageContext(lang, int(year), unit_set, unit, scores, meta, catalog, actions, user)
+    units = unit_set if page_key in UNIT_PAGES else ""
+    shown = unit_scores(scores, units, weights) if units else scores
+    context = PageContext(lang, int(year), unit_set, unit, shown, meta, catalog, actions, user, units, weights,
+                          scores)
     _labels(context, former)
     return context
 
 
-def _sidebar_filters(catalog: Catalog, years: list[int], lang: str) -> tuple[int, str, str, str | None]:
-    """Year and unit pickers; a former province asked for in a 34-unit year becomes its new unit."""
+def _sidebar_filters(catalog: Catalog, years: list[int], lang: str,
+                     switch: bool) -> tuple[int, str, str, str | None, str]:
+    """Year, units switch (where the page follows it) and unit pickers; also the back-cast weights.
+
+    A former province asked for on the 34 units becomes its new unit.
+    """
     keep("pv_year")
     with st.sidebar:
         year = st.selectbox(t("ui.year", lang), years[::-1], key="pv_year", persist_state="session")
-        unit_set = unit_set_for_year(year)
+        if switch:
+            unit_set, weights = units_switch(year, lang)
+        else:
+            keep("units")
+            keep("weights")
+            unit_set, weights = unit_set_for_year(year), "pop"
         unit, former = valid_unit(catalog, unit_set, str(st.session_state.get("pv_unit")))
         st.session_state["pv_unit"] = unit
         codes = list(catalog.units_of(unit_set)["code"])
         unit = st.selectbox(t("ui.unit", lang), codes, key="pv_unit",
                             format_func=lambda c: unit_label(catalog, unit_set, c, lang), persist_state="session")
         st.caption(t("ui.unit_set_caption", lang, n=len(codes), period=t(f"ui.period_{unit_set}", lang)))
-    return year, unit_set, unit, former
+    return year, unit_set, unit, former, weights
 
 
 def _labels(context: PageContext, former: str | None) -> None:

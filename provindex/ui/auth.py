@@ -4,7 +4,7 @@ Pages never check roles themselves: ``page_setup`` calls :func:`require_role` wi
 ``PageSpec.min_role``, so a page opened by URL is refused as surely as a page absent from the menu.
 The user is re-read from the store on every run (:func:`refresh_user`): a role change applies on the
 next click, a disabled user is signed out. A session is the browser tab's connection: reloading the
-page signs out (no cookie is set; ARCHITECTURE decision 29).
+page signs out (no cookie is set; ARCHITECTURE decision 35).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Cached reads for the pages: one short read-only connection per database version.
+"""Cached reads for the pages: one short read-only connection per published snapshot.
 
-Results are cached per *data version* (size and mtime of the database files, ``db.data_version``), so a
-load from the command line or the Data page shows on every session's next run without a restart, and
-no page run holds the database open (the loader needs the single-writer lock; ARCHITECTURE decision 1).
+Results are cached per *data version* = the current snapshot's name (``store.current_version``), so a load
+from the command line or the Data page shows on every session's next run without a restart, a session sees
+one published version or the next (never a mixture), and a page run never waits for a load (ARCHITECTURE
+decision 1).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from provindex import config, queries, schema
-from provindex import db as dbmod
+from provindex import store
 from provindex.catalog import get_catalog
 from provindex.narrative import what_changed
 from provindex.overview import IndexCard, build_cards
@@ -25,22 +26,20 @@ if TYPE_CHECKING:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _load_database(path: str, version: str) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame, str]:
-    con = dbmod.connect(path, read_only=True)
-    try:
+    with store.reading(path) as con:
         return (queries.current_scores(con), queries.meta(con), queries.actions(con), queries.action_targets(con),
                 queries.register_version(con))
-    finally:
-        con.close()
 
 
 def _read_all() -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame, str]:
     """Everything the pages read, in one connection per database version (empty before any database)."""
     path = config.db_path()
-    if not path.exists():
+    version = store.current_version(path)
+    if version == "-":
         empty = pd.DataFrame(columns=list(schema.SCORE_COLUMNS))
         return (empty, {}, pd.DataFrame(columns=["action_id", "unit_code", "year", "action_type"]),
                 pd.DataFrame(columns=["action_id", "index", "component"]), "-")
-    return _load_database(str(path), dbmod.data_version(path))
+    return _load_database(str(path), version)
 
 
 def load_data() -> tuple[pd.DataFrame, dict, pd.DataFrame]:
@@ -60,7 +59,7 @@ def _cached_cards(version: str, unit_set: str, unit_code: str, year: int, _score
 
 def overview_cards(ctx: PageContext) -> list[IndexCard]:
     """Cards per index, cached per (database version, unit, year)."""
-    return _cached_cards(dbmod.data_version(), ctx.unit_set, ctx.unit_code, ctx.year, ctx.scores)
+    return _cached_cards(store.current_version(), ctx.unit_set, ctx.unit_code, ctx.year, ctx.scores)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -76,4 +75,4 @@ def _cached_story(version: str, unit_code: str, year: int, lang: str, _cards: li
 
 def story_paragraphs(cards: list[IndexCard], ctx: PageContext) -> list[str]:
     """'What changed this year', one paragraph per index, cached per (data version, unit, year, language)."""
-    return _cached_story(dbmod.data_version(), ctx.unit_code, ctx.year, ctx.lang, cards, ctx.scores, ctx.unit_name)
+    return _cached_story(store.current_version(), ctx.unit_code, ctx.year, ctx.lang, cards, ctx.scores, ctx.unit_name)

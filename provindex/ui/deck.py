@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from provindex import db as dbmod
+from provindex import store
 from provindex.deck import figures
 from provindex.deck.cli import template_path
 from provindex.deck.data import DeckData
@@ -47,7 +47,7 @@ def deck_story(ctx: PageContext) -> Story:
     """The story of the page's unit and year in the page's language (cached per data version)."""
     targets = load_register()[1]
     data = DeckData(ctx.scores, ctx.meta, ctx.actions, targets)
-    return _cached_story(dbmod.data_version(), ctx.unit_code, ctx.year, ctx.lang, data)
+    return _cached_story(store.current_version(), ctx.unit_code, ctx.year, ctx.lang, data)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -66,7 +66,7 @@ def render_report(story: Story, ctx: PageContext) -> None:
     st.caption(t("report.caption", lang, n=len(story.slides)))
     template = template_path()
     try:
-        data = _cached_pptx(dbmod.data_version(), story.unit_code, story.year, lang, str(template or ""), story)
+        data = _cached_pptx(store.current_version(), story.unit_code, story.year, lang, str(template or ""), story)
     except ProvindexError as exc:
         st.error(exc.screen_message(lang))
         return

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from provindex import db as dbmod
+from provindex import store
 from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.impact import focus, view
@@ -108,7 +108,7 @@ def _estimate(ctx: PageContext, request: dict | None, actions: pd.DataFrame, tar
     if request is None:
         return None
     try:
-        return _cached_impact(dbmod.data_version(), register_version, json.dumps(request, sort_keys=True),
+        return _cached_impact(store.current_version(), register_version, json.dumps(request, sort_keys=True),
                               ctx.scores, actions, targets)
     except ProvindexError as exc:
         st.error(t("impact.ui.run_failed", ctx.lang, detail=exc.screen_message(ctx.lang)))

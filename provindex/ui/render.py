@@ -16,7 +16,7 @@ from provindex.charts import ExportInfo, chart_config, decorate_for_export
 from provindex.i18n import localized, t
 from provindex.overview import IndexCard
 from provindex.text import format_number, format_signed
-from provindex.ui.data import story_paragraphs
+from provindex.ui.harmonized import story_paragraphs
 from provindex.ui.state import url_toggle
 from provindex.views import CompareView, RankingView
 
@@ -43,7 +43,8 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
             delta += " " + t("ui.vs_year", lang, year=card.prev_year)
         label = t("ui.score_points" if index_row["unit"] == "points" else "ui.score_percent", lang)
         st.metric(label, format_number(card.value, lang, decimals), delta)
-        rank_text = t("ui.rank_of", lang, rank=card.rank, n=card.n_ranked)
+        rank_key = "merger.rank_of_converted" if card.backcast else "ui.rank_of"
+        rank_text = t(rank_key, lang, rank=card.rank, n=card.n_ranked)
         if card.partial_coverage:  # quartiles of the published units only, and said so
             rank_text += " · " + t("ui.group_published", lang, q=card.quartile, n=card.n_ranked)
         else:
@@ -60,6 +61,9 @@ def render_index_card(card: IndexCard, ctx: PageContext) -> None:
             st.caption(t("ui.no_change", lang, year=card.prev_year))
         if card.change_basis == "harmonized":
             st.caption(t("ui.harmonized_note", lang, year=card.prev_year))
+        if card.backcast or card.change_basis == "harmonized":
+            honesty = t("merger.honesty" if ctx.weights == "pop" else "merger.honesty_equal", lang)
+            st.caption(honesty[:1].upper() + honesty[1:] + ".")
         if card.break_note:
             st.caption(t("ui.break_note", lang, year=card.break_note["year"],
                          note=localized(card.break_note, "note", lang)))
@@ -125,7 +129,7 @@ def render_league(view: RankingView, ctx: PageContext, file_name: str) -> None:
     shown = table[["rank", "unit", "value", "rank_change_text", "value_change_text", "quartile", "trend"]]
     styled = shown.style.format({"value": lambda v: format_number(v, lang)})
     st.dataframe(styled, hide_index=True, key="league", height=460, column_config={
-        "rank": st.column_config.NumberColumn(t("chart.rank", lang), format="%d"),
+        "rank": st.column_config.NumberColumn(view.rank_label or t("chart.rank", lang), format="%d"),
         "unit": st.column_config.TextColumn(t("ui.unit", lang)),
         "value": t("rank.col_value", lang),
         "rank_change_text": t("rank.col_rank_change", lang),

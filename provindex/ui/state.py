@@ -21,22 +21,37 @@ if TYPE_CHECKING:
     from provindex.ui import PageContext
 
 
+#: Longest query-string value read: every code, year and unit is far shorter; a longer one (a 5,000-digit
+#: ``year`` that ``int()`` refuses) is ignored and the default used, before any parsing or lookup.
+MAX_PARAM_CHARS = 64
+
+
+def url_param(key: str) -> str | None:
+    """One query-string value, or None when absent or longer than :data:`MAX_PARAM_CHARS`."""
+    value = st.query_params.get(key)
+    return value if value is not None and len(value) <= MAX_PARAM_CHARS else None
+
+
+def url_params(key: str) -> list[str]:
+    """Every value of a repeated query-string key, without those longer than :data:`MAX_PARAM_CHARS`."""
+    return [v for v in st.query_params.get_all(key) if len(v) <= MAX_PARAM_CHARS]
+
+
 def current_lang() -> str:
     """Language from the session (set by the sidebar switch) or the URL."""
     if "pv_lang" in st.session_state:
         return normalise_lang(st.session_state["pv_lang"])
-    return normalise_lang(st.query_params.get("lang"))
+    return normalise_lang(url_param("lang"))
 
 
 def initial_state(years: list[int]) -> None:
     """First run of a session: adopt valid values from the URL, defaults otherwise."""
     if st.session_state.get("pv_init"):
         return
-    params = st.query_params
-    st.session_state["pv_lang"] = normalise_lang(params.get("lang"))
-    year = params.get("year")
+    st.session_state["pv_lang"] = normalise_lang(url_param("lang"))
+    year = url_param("year")
     st.session_state["pv_year"] = int(year) if year and year.isdigit() and int(year) in years else years[-1]
-    unit = params.get("unit") or config.focal_unit()
+    unit = url_param("unit") or config.focal_unit()
     st.session_state["pv_unit"] = unit if unit.isdigit() else config.focal_unit()
     st.session_state["pv_init"] = True
 
@@ -104,10 +119,10 @@ def _seed(key: str, options: list, default, multi: bool = False) -> None:
             st.session_state[key] = default
         return
     if multi:
-        raw = st.query_params.get_all(key)
+        raw = url_params(key)
         st.session_state[key] = [valid[v] for v in raw if v in valid] if raw else list(default)
     else:
-        raw = st.query_params.get(key)
+        raw = url_param(key)
         st.session_state[key] = valid.get(raw, default) if raw is not None else default
 
 

@@ -51,8 +51,9 @@ def test_harmonized_export_is_the_population_weighted_mean(demo_db, tmp_path, ca
     assert got["unit_name"].iloc[0] == "Đà Nẵng"
 
 
-def test_harmonized_value_needs_every_former_province(demo_db, tmp_path, capsys):
-    """PCI from 2023 covers the top 30 only: a merged unit missing a member gets no estimate."""
+def test_harmonized_value_with_a_missing_member_is_flagged(demo_db, tmp_path, capsys):
+    """PCI from 2023 covers the top 30 only: a merged unit missing a member is re-normalised over the others and
+    flagged (``members_present`` < ``members``); one with no member published gets no row."""
     out = tmp_path / "h.csv"
     assert cli(capsys, "export", out, "--db", demo_db, "--index", "PCI", "--units", "harmonized")[0] == 0
     frame = pd.read_csv(out, dtype={"unit_code": str}, encoding="utf-8-sig")
@@ -62,9 +63,12 @@ def test_harmonized_value_needs_every_former_province(demo_db, tmp_path, capsys)
     con.close()
     cross = get_catalog().crosswalk
     for code, group in cross.groupby("to_code"):
-        complete = set(group["from_code"]) <= present
-        has_row = not frame[(frame["year"] == 2024) & (frame["unit_code"] == code)].empty
-        assert has_row == complete, code
+        found = len(set(group["from_code"]) & present)
+        rows = frame[(frame["year"] == 2024) & (frame["unit_code"] == code) & (frame["component"] == "PCI:TOTAL")]
+        assert len(rows) == (1 if found else 0), code
+        if found:
+            assert rows[["backcast", "members", "members_present"]].iloc[0].tolist() == [1, len(group), found]
+    assert (frame.loc[frame["year"] == 2025, "backcast"] == 0).all()
 
 
 def test_formula_like_text_is_defused():
