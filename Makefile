@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= $(or $(PROVINDEX_DB),data/provindex.duckdb)
 PORT   ?= 8501
+# The demo lets visitors read without signing in (issue 10); `make run ANONYMOUS=0` asks everyone to sign in.
+ANONYMOUS ?= $(or $(PROVINDEX_ANONYMOUS_VIEWERS),1)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -27,7 +29,8 @@ dev: $(VENV)/.dev-installed
 ## make run: install, build the demo database if none exists, start the dashboard
 run: install
 	@test -f "$(DB)" || $(BIN)/python -m etl demo --db "$(DB)"
-	PROVINDEX_DB="$(DB)" $(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
+	PROVINDEX_DB="$(DB)" PROVINDEX_ANONYMOUS_VIEWERS="$(ANONYMOUS)" $(BIN)/python -m streamlit run dashboard.py \
+	  --server.port $(PORT)
 
 ## make demo: rebuild the simulated demo database from scratch
 demo: install

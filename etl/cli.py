@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import load as loader
-from etl import mappings
+from etl import mappings, users_cli
 from etl.export import EXPORT_COLUMNS, UNIT_CHOICES, export_frame, write_csv
 from etl.pipeline import LoadOptions, LoadOutcome, run_load
 from etl.problems import ERROR, condensed, errors, warnings
@@ -103,6 +103,7 @@ def build_parser(lang: str, catalog: Catalog | None = None) -> argparse.Argument
     actions.add_argument("--dry-run", action="store_true", help=t("cli.help_dry_run", lang))
     actions.add_argument("--user", help=t("cli.help_user", lang))
     common(actions)
+    parser.handlers = users_cli.add_parsers(sub, common, lang)
     return parser
 
 
@@ -110,10 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run one ``python -m etl`` command; returns the exit code (errors become messages, not tracebacks)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(argv)
-    args = build_parser(lang).parse_args(argv)
+    parser = build_parser(lang)
+    args = parser.parse_args(argv)
     handlers = {"demo": cmd_demo, "load": cmd_load, "history": cmd_history, "rollback": cmd_rollback,
                 "export": cmd_export, "actions": cmd_actions, "mappings": cmd_mappings,
-                "reactivate": cmd_rollback, "migrate": cmd_migrate}
+                "reactivate": cmd_rollback, "migrate": cmd_migrate, **parser.handlers}
     try:
         return handlers[args.command](args)
     except ProvindexError as exc:

@@ -72,6 +72,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PROVINDEX_WORKSPACE", "path", None, "provindex-workspace.sqlite",
             "Tệp SQLite lưu người dùng, khoá đăng nhập và nhật ký thay đổi (mặc định cạnh tệp CSDL).",
             "SQLite file holding users, sign-in throttling and the audit log (default: beside the database)."),
+    Setting("PROVINDEX_ANONYMOUS_VIEWERS", "flag", False, "0",
+            "`1`: khách chưa đăng nhập được xem mọi biểu đồ (vai trò người xem); `0`: mọi trang chỉ hiện ô đăng nhập. "
+            "`make run` đặt `1` cho bản minh hoạ.",
+            "`1`: visitors who have not signed in read every chart (viewer role); `0`: every page shows only the "
+            "sign-in form. `make run` sets `1` for the demo."),
     Setting("PROVINDEX_DECK_TEMPLATE", "path", None, "–",
             "Mẫu PowerPoint (.pptx) của cơ quan cho bộ slide báo cáo: bố cục, phông và màu của mẫu được dùng.",
             "The office's PowerPoint template (.pptx) for the report deck: its masters, fonts and colours are used."),
@@ -129,6 +134,11 @@ def read(name: str, environ: Mapping[str, str] | None = None):
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """The database file: explicit argument, else $PROVINDEX_DB, else data/provindex.duckdb."""
     return Path(explicit) if explicit else read("PROVINDEX_DB")
+
+
+def anonymous_viewers() -> bool:
+    """Whether visitors who have not signed in may read the dashboard as viewers (off unless set)."""
+    return bool(read("PROVINDEX_ANONYMOUS_VIEWERS"))
 
 
 def focal_unit() -> str:

@@ -94,3 +94,28 @@ def format_signed(value: float | None, lang: str = "vi", decimals: int = 2) -> s
         return "–"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return sign + format_number(abs(value), lang, decimals)
+
+
+#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; anything else unchanged.
+
+    Numbers stay numbers (a negative score is not a formula); only strings starting with ``= + - @``, a tab
+    or a carriage return are changed, so an exported title "=HYPERLINK(…)" opens as the text it is.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame):
+    """A copy of a pandas frame whose text cells and column labels are passed through :func:`neutralise_formula`."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith(("string", "str")):
+            out[column] = out[column].map(neutralise_formula)
+    out.columns = [neutralise_formula(c) for c in out.columns]
+    return out

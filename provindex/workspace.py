@@ -37,23 +37,27 @@ def register_ddl(*statements: str) -> None:
             _extra_ddl.append(statement)
 
 
-def workspace_path(explicit: str | Path | None = None) -> Path:
-    """The workspace file: explicit, else $PROVINDEX_WORKSPACE, else beside the database."""
+def workspace_path(explicit: str | Path | None = None, db: str | Path | None = None) -> Path:
+    """The workspace file: explicit, else $PROVINDEX_WORKSPACE, else beside the database (``db`` or the default)."""
     if explicit:
         return Path(explicit)
-    return config.read("PROVINDEX_WORKSPACE") or config.db_path().parent / "provindex-workspace.sqlite"
+    return config.read("PROVINDEX_WORKSPACE") or config.db_path(db).parent / "provindex-workspace.sqlite"
 
 
 @contextmanager
-def connection(path: str | Path | None = None) -> Iterator[sqlite3.Connection]:
-    """A connection in one transaction (committed on success, rolled back on error), tables ensured."""
+def connection(path: str | Path | None = None, write: bool = True) -> Iterator[sqlite3.Connection]:
+    """A connection in one transaction (committed on success, rolled back on error), tables ensured.
+
+    ``write=False`` starts a deferred transaction: a reader (every page run asks who is signed in) does
+    not take the write lock, so readers never queue behind each other or behind a sign-in attempt.
+    """
     file = workspace_path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(file, timeout=10.0, isolation_level=None)) as con:
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA busy_timeout=10000")
-        con.execute("BEGIN IMMEDIATE")
+        con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             for statement in (*DDL, *_extra_ddl):
                 con.execute(statement)

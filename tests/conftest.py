@@ -22,6 +22,14 @@ def _private_cache(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _anonymous_viewers():
+    """Pages read as a guest unless a test says otherwise (the sign-in tests of issue 10 switch it off)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PROVINDEX_ANONYMOUS_VIEWERS", "1")
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The seeded demo database (read-only use: copy it with ``demo_copy`` before writing)."""
@@ -49,3 +57,16 @@ def realdata() -> Path:
     if path is None:
         pytest.skip("../shared/realdata is not present")
     return path
+
+
+@pytest.fixture
+def cheap_hasher(monkeypatch):
+    """Real argon2id with small parameters (the default costs seconds on a busy test machine); a private store."""
+    from argon2 import PasswordHasher
+
+    from provindex import users
+
+    monkeypatch.setattr(users, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    users._decoy_hash.cache_clear()
+    yield users.HASHER
+    users._decoy_hash.cache_clear()

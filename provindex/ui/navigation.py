@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from provindex import config
+from provindex.auth import allows
 from provindex.i18n import t
 
 
@@ -42,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner", ":material/flag:"),
     PageSpec("report", ":material/slideshow:"),
     PageSpec("present", ":material/co_present:"),
+    PageSpec("admin", ":material/admin_panel_settings:", min_role="admin"),
 )
 
 
@@ -50,7 +52,19 @@ def page_spec(key: str) -> PageSpec | None:
     return next((spec for spec in PAGES if spec.key == key), None)
 
 
-def navigation_pages(lang: str) -> list[st.Page]:
-    """``st.Page`` objects for ``st.navigation``, titled in ``lang``; the overview is served at ``/``."""
+def menu_keys(role: str) -> list[str]:
+    """Keys of the pages ``role`` finds in the menu (every page whose ``min_role`` it covers)."""
+    return [spec.key for spec in PAGES if allows(role, spec.min_role)]
+
+
+def navigation_pages(lang: str, role: str = "viewer") -> list[st.Page]:
+    """``st.Page`` objects for ``st.navigation``, titled in ``lang``; the overview is served at ``/``.
+
+    Built on every run from the user's ``role``: a page the role lacks is left out of the menu (hidden), yet
+    keeps its URL, so a bookmark opens the page's refusal and sign-in form rather than Streamlit's "page not
+    found" — and the page itself refuses to run (``page_setup``), whoever opens it.
+    """
+    shown = set(menu_keys(role))
     return [st.Page(spec.script, title=t(f"nav.{spec.key}", lang), icon=spec.icon, url_path=spec.key,
-                    default=spec.default) for spec in PAGES]
+                    default=spec.default, visibility="visible" if spec.key in shown else "hidden")
+            for spec in PAGES]

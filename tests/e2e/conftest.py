@@ -38,12 +38,19 @@ def _require_browser():
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_db, tmp_path_factory):
+def e2e_workspace(tmp_path_factory) -> Path:
+    """The server's user store and audit log (tests add users to it; the server reads it on every run)."""
+    return tmp_path_factory.mktemp("e2e-ws") / "workspace.sqlite"
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db, tmp_path_factory, e2e_workspace):
     _require_browser()
     db = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
     shutil.copy(demo_db, db)
     port = _free_port()
-    env = {**os.environ, "PROVINDEX_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "PROVINDEX_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "PROVINDEX_WORKSPACE": str(e2e_workspace)}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
