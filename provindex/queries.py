@@ -102,9 +102,10 @@ def has_scores(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def actions(con: duckdb.DuckDBPyConnection, unit_code: str | None = None) -> pd.DataFrame:
-    """The current version of every register entry (optionally one unit's)."""
+    """The current version of every register entry (optionally one unit's); retired actions are left out."""
     return con.execute("""
-        SELECT * FROM action_current WHERE (? IS NULL OR unit_code = ?) ORDER BY year, action_id""",
+        SELECT * FROM action_current WHERE (? IS NULL OR unit_code = ?) AND NOT coalesce(retired, false)
+        ORDER BY year, action_id""",
                        [unit_code, unit_code]).df()
 
 

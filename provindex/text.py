@@ -94,3 +94,27 @@ def format_signed(value: float | None, lang: str = "vi", decimals: int = 2) -> s
         return "–"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return sign + format_number(abs(value), lang, decimals)
+
+
+#: First characters that make a spreadsheet read a cell as a formula (CWE-1236; OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame):
+    """A copy of a pandas frame with every text cell and column name passed through :func:`neutralise_formula`.
+
+    Numbers stay numbers (a negative score is not text), so the file still sorts and sums in a spreadsheet.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
+            out[column] = out[column].map(neutralise_formula)
+    out.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in out.columns]
+    return out

@@ -42,6 +42,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner", ":material/flag:"),
     PageSpec("report", ":material/slideshow:"),
     PageSpec("present", ":material/co_present:"),
+    PageSpec("data", ":material/database:", min_role="analyst"),
+    PageSpec("register", ":material/edit_note:", min_role="analyst"),
 )
 
 
