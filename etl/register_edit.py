@@ -91,10 +91,10 @@ class RetireRefused(Exception):
 
 def retire_action(con, action_id: str, user: str, now: dt.datetime | None = None) -> int:
     """Add a version of ``action_id`` with ``retired`` set; returns that version. History is kept."""
-    row = con.execute("SELECT * FROM action_current WHERE action_id = ?", [action_id]).df().to_dict("records")
-    if not row or is_retired(row[0]):
+    row = queries.current_action(con, action_id)
+    if row is None or is_retired(row):
         raise RetireRefused(action_id)
-    current = {k: (None if _missing(v) else v) for k, v in row[0].items()}
+    current = {k: (None if _missing(v) else v) for k, v in row.items()}
     version = int(current["version"]) + 1
     current.update({"version": version, "supersedes": version - 1, "retired": True, "created_by": user,
                     "created_at": now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)})
@@ -145,7 +145,9 @@ def export_csv(actions: pd.DataFrame, targets: pd.DataFrame) -> bytes:
     writer.writerow(FORM_COLUMNS)
     for action in actions.to_dict("records"):
         values = form_values(action, targets)
-        writer.writerow(["" if values[c] is None else neutralise_formula(_text(values[c])) for c in FORM_COLUMNS])
+        # only text is neutralised: a negative expected sign is a number and must read back as one
+        writer.writerow(["" if values[c] is None else neutralise_formula(values[c]) if isinstance(values[c], str)
+                         else _text(values[c]) for c in FORM_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -109,6 +109,12 @@ def actions(con: duckdb.DuckDBPyConnection, unit_code: str | None = None) -> pd.
                        [unit_code, unit_code]).df()
 
 
+def current_action(con: duckdb.DuckDBPyConnection, action_id: str) -> dict | None:
+    """The newest version of one register entry (retired or not), or None."""
+    rows = con.execute("SELECT * FROM action_current WHERE action_id = ?", [action_id]).df().to_dict("records")
+    return rows[0] if rows else None
+
+
 def action_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every pre-registered hypothesis (action, component, expected sign and lag)."""
     return con.execute("SELECT * FROM action_target ORDER BY action_id, component").df()

@@ -89,12 +89,15 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def run_page(path, db: Path, monkeypatch, **params):
-    """Run one page script alone under AppTest on ``db`` with URL ``params``; fails on any exception."""
+def run_page(path, db: Path, monkeypatch, user=None, **params):
+    """Run one page script alone under AppTest on ``db`` with URL ``params`` (signed in as ``user``, a
+    ``provindex.auth.User``, when given); fails on any exception."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("PROVINDEX_DB", str(db))
     app = AppTest.from_file(str(path), default_timeout=60)
+    if user is not None:
+        app.session_state["pv_user"] = user
     for key, value in params.items():
         app.query_params[key] = value
     app.run()
