@@ -29,6 +29,9 @@ from provindex.text import FORMULA_STARTS, neutralise_formula
 FORM_COLUMNS = ("action_id", "unit_code", "year", "date", "date_precision", "action_type", "title_vi", "title_en",
                 "evidence_grade", "target_components", "expected_sign", "expected_lag", "persistence", "end_date",
                 "dose", "dose_unit", "description", "source_document", "source_url", "reason")
+#: The other columns the import reads: exported and carried through an edit, so nothing is lost.
+COLUMNS = FORM_COLUMNS + ("unit_set", "scope", "doc_type", "doc_number", "issuing_body", "signed_date",
+                          "effective_date", "intensity_kind", "source_archive_path", "is_synthetic")
 #: The file name problems of the form are reported under.
 FORM = "form"
 
@@ -116,14 +119,14 @@ def register_frames(con) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def form_values(action: dict, targets: pd.DataFrame) -> dict:
-    """An action's current version as form values (dates as ISO text; sign and lag of its primary hypothesis)."""
-    values = {c: action.get(c) for c in FORM_COLUMNS}
+    """An action's current version as import values (dates as ISO text; sign and lag of its primary hypothesis)."""
+    values = {c: action.get(c) for c in COLUMNS}
     mine = targets[targets["action_id"] == action["action_id"]]
     primary = mine[mine["role"] == "primary"] if "role" in mine else mine
     chosen = primary if not primary.empty else mine
     values["expected_sign"] = int(chosen["expected_sign"].iloc[0]) if not chosen.empty else 1
     values["expected_lag"] = int(chosen["expected_lag"].iloc[0]) if not chosen.empty else 1
-    for column in FORM_COLUMNS:
+    for column in COLUMNS:
         value = values[column]
         if _missing(value):
             values[column] = None
@@ -142,16 +145,18 @@ def export_csv(actions: pd.DataFrame, targets: pd.DataFrame) -> bytes:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FORM_COLUMNS)
+    writer.writerow(COLUMNS)
     for action in actions.to_dict("records"):
         values = form_values(action, targets)
         # only text is neutralised: a negative expected sign is a number and must read back as one
         writer.writerow(["" if values[c] is None else neutralise_formula(values[c]) if isinstance(values[c], str)
-                         else _text(values[c]) for c in FORM_COLUMNS])
+                         else _text(values[c]) for c in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

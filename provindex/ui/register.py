@@ -72,7 +72,7 @@ def action_form(ctx, values: dict, existing: set | None) -> None:
     lang, catalog = ctx.lang, ctx.catalog
     adding = existing is not None
     key = "add" if adding else f"edit_{values.get('action_id')}"
-    raw = _fields(ctx, values, key, adding)
+    raw = {**values, **_fields(ctx, values, key, adding)}  # an edit keeps the fields the form does not show
     check = register_edit.check_action(raw, catalog, existing=existing)
     for problem in check.problems:
         (st.error if problem.severity == "error" else st.warning)(problem.render(lang))
