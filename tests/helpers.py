@@ -125,3 +125,18 @@ def chart_count(app) -> int:
 def spec(app, position: int = 0) -> str:
     """The plotly figure sent to the browser, as readable JSON text."""
     return json.dumps(json.loads(app.get("plotly_chart")[position].proto.spec), ensure_ascii=False)
+
+
+def download_data(button) -> bytes:
+    """The bytes an AppTest download button serves (read from the test run's in-memory media store)."""
+    import gc
+
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    for storage in (o for o in gc.get_objects() if isinstance(o, MemoryMediaFileStorage)):
+        try:
+            return storage.get_file(file_id).content
+        except Exception:  # another run's store
+            continue
+    raise LookupError(button.proto.url)

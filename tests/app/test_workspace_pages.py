@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from helpers import download_data
 from provindex import audit
 from provindex.auth import User
 from provindex.catalog import get_catalog
@@ -168,3 +169,13 @@ def test_register_add_with_future_date_edit_and_retire(demo_copy, monkeypatch, t
     kinds = [e["action"] for e in audit.entries(tmp_path / "workspace.sqlite")]
     assert kinds[:3] == ["action_retire", "action_edit", "action_add"]
     assert "TEST-2026-01" not in app.selectbox(key="pv_reg_retire_pick").options
+
+
+def test_the_dashboards_own_csv_buttons_are_neutralised():
+    app = AppTest.from_string("""
+import pandas as pd
+from provindex.ui.render import download_csv
+download_csv(pd.DataFrame({"Tỉnh": ['=HYPERLINK("http://x")', "Huế"], "Điểm": [-1.5, 2.0]}), "f", "vi", "k")
+""").run()
+    served = download_data(app.get("download_button")[0]).decode("utf-8-sig")
+    assert served.splitlines() == ["Tỉnh,Điểm", "\"'=HYPERLINK(\"\"http://x\"\")\",-1.5", "Huế,2.0"]
