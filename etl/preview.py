@@ -203,7 +203,8 @@ def unknown_columns(result: FileResult, catalog: Catalog, lang: str) -> list[Unk
             continue
         index = problem.params.get("index")
         choices = map_choices(index, catalog, lang)
-        found.append(UnknownColumn(result.name, str(problem.value), problem.column or "", choices,
+        letter = _LETTERS.match(problem.column or "")
+        found.append(UnknownColumn(result.name, str(problem.value), letter.group(1) if letter else "", choices,
                                    closest_target(str(problem.value), index, catalog)))
     return found
 

@@ -140,3 +140,20 @@ def download_data(button) -> bytes:
         except Exception:  # another run's store
             continue
     raise LookupError(button.proto.url)
+
+
+def pci_file(extra: str | None = None, bad_unit: str | None = None) -> bytes:
+    """A wide PCI file of the 34 provinces (made-up values; the year is in the file name), optionally with an
+    unknown column ``extra`` or an unknown province ``bad_unit`` on row 6."""
+    from provindex.catalog import get_catalog
+
+    names = list(get_catalog().units_of("vn34")["name_vi"])
+    header = ["Tỉnh/Thành phố", "Chỉ số PCI", "Chi phí gia nhập thị trường"] + ([extra] if extra else [])
+    lines = [",".join(header)]
+    for position, name in enumerate(names):
+        if bad_unit and position == 4:
+            name = bad_unit
+        cells = [name, f"{60 + position / 3:.2f}", f"{5 + position / 10:.2f}"] + ([f"{6 + position / 20:.2f}"]
+                                                                                    if extra else [])
+        lines.append(",".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -8,28 +8,13 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import download_data
+from helpers import download_data, pci_file
 from provindex import audit
 from provindex.auth import User
-from provindex.catalog import get_catalog
 from provindex.i18n import t
 from provindex.ui.navigation import page_spec
 
 UNKNOWN_HEADER = "Đào tạo LĐ (mới)"
-
-
-def pci_file(year: int, extra: str | None = None, bad_unit: str | None = None) -> bytes:
-    """A wide PCI file of the 34 provinces (values made up), with an optional unknown column or bad name."""
-    names = list(get_catalog().units_of("vn34")["name_vi"])
-    header = ["Tỉnh/Thành phố", "Chỉ số PCI", "Chi phí gia nhập thị trường"] + ([extra] if extra else [])
-    lines = [",".join(header)]
-    for position, name in enumerate(names):
-        if bad_unit and position == 4:
-            name = bad_unit
-        cells = [name, f"{60 + position / 3:.2f}", f"{5 + position / 10:.2f}"] + ([f"{6 + position / 20:.2f}"]
-                                                                                    if extra else [])
-        lines.append(",".join(cells))
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def app_as(page: str, db, monkeypatch, tmp_path, role: str = "analyst") -> AppTest:
@@ -75,7 +60,7 @@ def test_a_viewer_is_refused(page, demo_db, monkeypatch, tmp_path):
 def test_upload_map_confirm_then_the_year_is_there(demo_copy, monkeypatch, tmp_path):
     assert 2026 not in years(demo_copy)
     app = app_as("data", demo_copy, monkeypatch, tmp_path)
-    app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(2026, UNKNOWN_HEADER), "text/csv")).run()
+    app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(UNKNOWN_HEADER), "text/csv")).run()
     assert not app.exception
     errors = "\n".join(e.value for e in app.error)
     assert f'Không nhận ra cột chỉ số "{UNKNOWN_HEADER}"' in errors and "--map" not in errors
@@ -98,7 +83,7 @@ def test_a_bad_file_names_the_province_and_changes_nothing(demo_copy, monkeypatc
     before = loads(demo_copy)
     app = app_as("data", demo_copy, monkeypatch, tmp_path)
     app.file_uploader(key="pv_dp_files").set_value(
-        ("PCI_2026.csv", pci_file(2026, bad_unit="Tỉnh Atlantis"), "text/csv")).run()
+        ("PCI_2026.csv", pci_file(bad_unit="Tỉnh Atlantis"), "text/csv")).run()
     assert not app.exception
     errors = "\n".join(e.value for e in app.error)
     assert "Tỉnh Atlantis" in errors and "dòng 6" in errors and "cột A" in errors
@@ -108,7 +93,7 @@ def test_a_bad_file_names_the_province_and_changes_nothing(demo_copy, monkeypatc
 
 def test_rollback_from_the_history(demo_copy, monkeypatch, tmp_path):
     app = app_as("data", demo_copy, monkeypatch, tmp_path)
-    app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(2026), "text/csv")).run()
+    app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(), "text/csv")).run()
     app.button(key="pv_dp_confirm").click().run()
     assert 2026 in years(demo_copy)
     picker = next(s for s in app.selectbox if s.key.startswith("pv_dp_rollback_pick"))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -37,15 +38,14 @@ def _require_browser():
         pytest.skip(f"{CHROMIUM} is not installed")
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_db, tmp_path_factory):
-    _require_browser()
-    db = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
-    shutil.copy(demo_db, db)
+@contextmanager
+def serve(db: Path, script: str, log_dir: Path):
+    """``streamlit run SCRIPT`` on ``db`` at a free port; yields its URL, stops it afterwards."""
     port = _free_port()
-    env = {**os.environ, "PROVINDEX_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+    env = {**os.environ, "PROVINDEX_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "PROVINDEX_WORKSPACE": str(db.parent / "workspace.sqlite")}
+    log = open(log_dir / "streamlit.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -59,10 +59,46 @@ def app_url(demo_db, tmp_path_factory):
     else:
         process.kill()
         pytest.fail("streamlit did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db, tmp_path_factory):
+    _require_browser()
+    db = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    with serve(db, "dashboard.py", tmp_path_factory.mktemp("log")) as url:
+        yield url
+
+
+#: TEST ONLY, until sign-in lands (issue 10 item 1): an entry point beside dashboard.py (pages resolve from
+#: its folder) that marks every session as signed in as an analyst, then runs the real dashboard.
+ANALYST_ENTRY = """import runpy
+import streamlit as st
+from provindex.auth import User
+st.session_state.setdefault("pv_user", User("e2e-analyst", "analyst"))
+runpy.run_path("dashboard.py", run_name="__main__")
+"""
+
+
+@pytest.fixture
+def analyst_url(demo_db, tmp_path):
+    """A dashboard of its own (the test changes data) where every session is an analyst."""
+    _require_browser()
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    entry = ROOT / f"e2e_analyst_{os.getpid()}.py"
+    entry.write_text(ANALYST_ENTRY, encoding="utf-8")
+    try:
+        with serve(db, entry.name, tmp_path) as url:
+            yield url
+    finally:
+        entry.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
