@@ -105,7 +105,7 @@ def _file_review(path: Path, result: FileResult, catalog: Catalog, lang: str) ->
     review = FileReview(result.name, result.ok, detected(result, catalog, lang), problems, notes,
                         tidy_preview(result, catalog, lang))
     review.unknown = unknown_columns(result, catalog, lang)
-    if any(p.row is not None for p in problems):
+    if any(p.row is not None or p.column is not None for p in problems):
         review.grid = raw_grid(path, result.name, problems)
     return review
 
@@ -178,21 +178,46 @@ def tidy_preview(result: FileResult, catalog: Catalog, lang: str) -> pd.DataFram
 
 
 def raw_grid(path: Path, name: str, problems: list[ProblemRow]) -> pd.DataFrame | None:
-    """The file's cells (row numbers as index, column letters as columns) around the first problem's sheet."""
-    first = next(p for p in problems if p.row is not None)
+    """The file's cells (row numbers as index, column letters as columns) around the first problem with a place."""
+    first = next(p for p in problems if p.row is not None or p.column is not None)
     try:
         source = read_source(path, config.max_file_bytes(), name)
     except ReadFailed:
         return None
     sheet = next((s for s in source.sheets if s.name == first.sheet), source.sheets[0])
     wanted = {p.row for p in problems if p.row is not None and p.sheet == first.sheet}
-    start = max(1, min(wanted) - 5)
+    start = max(1, min(wanted, default=1) - 5)
     rows = [(n, cells) for n, cells in sheet.rows if n < start + GRID_ROWS and (n >= start or n <= 3)]
     width = max((len(cells) for _, cells in rows), default=0)
     grid = pd.DataFrame([[("" if v is None else str(v)) for v in cells] + [""] * (width - len(cells))
                          for _, cells in rows], index=[n for n, _ in rows],
                         columns=[column_letter(i) for i in range(width)])
     return grid
+
+
+def highlighted(grid: pd.DataFrame, problems: list[ProblemRow]):
+    """The raw cells with every cell a problem names coloured (an error red, a warning amber).
+
+    A problem naming only a column (an unknown header) colours that column; only a row, that row.
+    """
+    marks: dict[tuple, str] = {}
+    for problem in problems:
+        if problem.row is None and problem.column is None:
+            continue
+        colour = "#f8d7da" if problem.severity == "error" else "#fff3cd"
+        rows = [problem.row] if problem.row is not None else list(grid.index)
+        columns = [problem.column] if problem.column in grid.columns else list(grid.columns)
+        for row in (r for r in rows if r in grid.index):
+            for column in columns:
+                marks.setdefault((row, column), colour)
+
+    def style(frame: pd.DataFrame) -> pd.DataFrame:
+        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for (row, column), colour in marks.items():
+            css.loc[row, column] = f"background-color: {colour}; font-weight: bold"
+        return css
+
+    return grid.style.apply(style, axis=None)
 
 
 def unknown_columns(result: FileResult, catalog: Catalog, lang: str) -> list[UnknownColumn]:

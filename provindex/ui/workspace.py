@@ -129,30 +129,11 @@ def render_file(review: preview.FileReview, lang: str) -> None:
             st.caption(note)
         if review.grid is not None:
             st.caption(t("dp.grid_caption", lang))
-            st.dataframe(highlight(review.grid, review.problems), width="stretch")
+            st.dataframe(preview.highlighted(review.grid, review.problems), width="stretch")
         if not review.tidy.empty:
             st.caption(t("dp.tidy_caption", lang, n=len(review.tidy)))
             st.dataframe(review.tidy, hide_index=True, width="stretch",
                          column_config={t("dp.col.value", lang): st.column_config.NumberColumn(format="%.2f")})
-
-
-def highlight(grid: pd.DataFrame, problems: list[preview.ProblemRow]):
-    """The raw cells with every cell a problem names coloured (an error red, a warning amber)."""
-    marks: dict[tuple[int, str | None], str] = {}
-    for problem in problems:
-        if problem.row is not None and problem.row in grid.index:
-            colour = "#f8d7da" if problem.severity == "error" else "#fff3cd"
-            columns = [problem.column] if problem.column in grid.columns else list(grid.columns)
-            for column in columns:
-                marks.setdefault((problem.row, column), colour)
-
-    def style(frame: pd.DataFrame) -> pd.DataFrame:
-        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for (row, column), colour in marks.items():
-            css.loc[row, column] = f"background-color: {colour}; font-weight: bold"
-        return css
-
-    return grid.style.apply(style, axis=None)
 
 
 def _mapping_controls(review: preview.UploadReview, lang: str, catalog) -> None:

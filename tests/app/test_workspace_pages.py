@@ -164,3 +164,31 @@ download_csv(pd.DataFrame({"Tỉnh": ['=HYPERLINK("http://x")', "Huế"], "Đi�
 """).run()
     served = download_data(app.get("download_button")[0]).decode("utf-8-sig")
     assert served.splitlines() == ["Tỉnh,Điểm", "\"'=HYPERLINK(\"\"http://x\"\")\",-1.5", "Huế,2.0"]
+
+
+def test_data_page_in_english_shows_labels_not_codes_or_placeholders(demo_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv("PROVINDEX_DB", str(demo_copy))
+    app = AppTest.from_file(str(page_spec("data").path), default_timeout=120)
+    app.session_state["pv_user"] = User("lan", "analyst")
+    app.query_params["lang"] = "en"
+    app.run()
+    app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(UNKNOWN_HEADER), "text/csv")).run()
+    app.button(key="pv_dp_map_apply").click().run()
+    assert not app.exception
+    body = texts(app) + "\n".join(s.label + str(s.options) for s in app.selectbox)
+    assert "Labor training" in body or "Labour training" in body
+    for bad in ("None", "nan", "{", "dp.", "PCI:LABOR_TRAINING"):
+        assert bad not in body, bad
+    tables = [d.value for d in app.dataframe]
+    assert any("Component" in frame.columns for frame in tables)
+
+
+def test_register_csv_import_through_the_page(demo_copy, monkeypatch, tmp_path):
+    app = app_as("register", demo_copy, monkeypatch, tmp_path)
+    exported = download_data(next(b for b in app.get("download_button") if b.proto.label.startswith("Tải sổ")))
+    edited = exported.decode("utf-8-sig").replace("Chỉ thị 29-CT/TU", "Chỉ thị 29-CT/TU (sửa)", 1).encode("utf-8")
+    app.file_uploader(key="pv_reg_file").set_value(("register.csv", edited, "text/csv")).run()
+    app.button(key="pv_reg_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("1 phiên bản mới" in s.value for s in app.success), [s.value for s in app.success]
+    assert [e["action"] for e in audit.entries(tmp_path / "workspace.sqlite")] == ["register_import"]

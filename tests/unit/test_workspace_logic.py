@@ -129,3 +129,17 @@ def test_action_titles_are_plain_text_in_the_trend_hover():
     marker = next(tr for tr in view.figure.data if tr.marker and tr.marker.symbol == "triangle-up")
     assert marker.hovertemplate == "%{text}<extra></extra>"
     assert list(marker.text) == ['&lt;a href=&quot;http://x&quot;&gt;bấm&lt;/a&gt; &lt;b&gt;đậm&lt;/b&gt;']
+
+
+def test_the_grid_colours_the_cells_problems_name(tmp_path):
+    from helpers import pci_file
+
+    path = tmp_path / "PCI_2026.csv"
+    path.write_bytes(pci_file("Đào tạo LĐ (mới)", bad_unit="Tỉnh Atlantis"))
+    rows = [preview.ProblemRow("error", "", "", None, 6, "A"), preview.ProblemRow("error", "", "", None, None, "D")]
+    grid = preview.raw_grid(path, path.name, rows)
+    assert grid.loc[6, "A"] == "Tỉnh Atlantis" and grid.loc[1, "D"] == "Đào tạo LĐ (mới)"
+    css = preview.highlighted(grid, rows)._compute().ctx  # the Styler's record of the CSS per cell
+    coloured = {(grid.index[r], grid.columns[c]) for (r, c), rules in css.items() if rules}
+    assert (6, "A") in coloured and (1, "D") in coloured and (6, "D") in coloured
+    assert (2, "A") not in coloured and (6, "B") not in coloured
