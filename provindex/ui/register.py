@@ -20,6 +20,7 @@ from etl.register_edit import RetireRefused
 from provindex import schema
 from provindex.catalog import unit_set_for_year
 from provindex.i18n import localized, t
+from provindex.ui.workspace import refused_on_fault
 
 _DONE = "pv_reg_done"
 
@@ -31,7 +32,8 @@ def register_page(ctx) -> None:
     done = st.session_state.pop(_DONE, None)
     if done:
         st.success(done, icon=":material/check_circle:")
-    actions, targets = workspace_io.register()
+    with refused_on_fault(lang):
+        actions, targets = workspace_io.register()
     st.dataframe(register_table(actions, ctx.catalog, lang), hide_index=True, width="stretch")
     mode = st.radio(t("reg.mode", lang), ["add", "edit", "retire"], horizontal=True, key="pv_reg_mode",
                     format_func=lambda m: t(f"reg.mode_{m}", lang))
@@ -82,7 +84,8 @@ def action_form(ctx, values: dict, existing: set | None) -> None:
             st.warning(t(warning_key, lang, **params), icon=":material/warning:")
         confirmed = st.checkbox(t("reg.confirm_warnings", lang), key=f"pv_reg_ok_{key}")
     if st.button(t("reg.save", lang), type="primary", disabled=not (check.ok and confirmed), key=f"pv_reg_save_{key}"):
-        outcome = workspace_io.save_action(None, raw, ctx.user.name, adding)
+        with refused_on_fault(lang):
+            outcome = workspace_io.save_action(None, raw, ctx.user.name, adding)
         if outcome.status == "rejected":
             for problem in outcome.problems:
                 st.error(problem.render(lang))
@@ -165,7 +168,8 @@ def retire_form(ctx, ids: list[str]) -> None:
     confirmed = st.checkbox(t("reg.retire_confirm", lang, action_id=chosen), key="pv_reg_retire_ok")
     if st.button(t("reg.retire", lang), disabled=not confirmed, key="pv_reg_retire", icon=":material/archive:"):
         try:
-            workspace_io.retire_action(None, chosen, ctx.user.name)
+            with refused_on_fault(lang):
+                workspace_io.retire_action(None, chosen, ctx.user.name)
         except RetireRefused:
             st.error(t("reg.retire_refused", lang, action_id=chosen))
             return
@@ -184,7 +188,8 @@ def import_export(ctx, actions: pd.DataFrame, targets: pd.DataFrame) -> None:
         try:
             path = folder / (Path(upload.name).name or "register.csv")
             path.write_bytes(upload.getvalue())
-            outcome = workspace_io.import_actions(None, path, path.name, ctx.user.name)
+            with refused_on_fault(lang):
+                outcome = workspace_io.import_actions(None, path, path.name, ctx.user.name)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         for problem in outcome.problems:

@@ -11,14 +11,16 @@ import hashlib
 import math
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import streamlit as st
 
 from etl import preview, workspace_io
-from etl.load import RollbackRefused
 from provindex import config
+from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.text import format_number, ranges_text
 
@@ -26,6 +28,16 @@ _UPLOAD = "pv_dp_upload"  # session: {"signature", "dir", "paths", "names"}
 _APPLIED = "pv_dp_applied"  # session: {header: target} mappings the analyst applied
 _REVIEW = "pv_dp_review"  # session: (key, UploadReview) of the last dry run
 _DONE = "pv_dp_done"  # session: the message of the last load or rollback, shown once
+
+
+@contextmanager
+def refused_on_fault(lang: str) -> Iterator[None]:
+    """A database fault (busy, newer schema, a refused rollback) ends the run with its designed message."""
+    try:
+        yield
+    except ProvindexError as exc:
+        st.error(exc.screen_message(lang), icon=":material/error:")
+        st.stop()
 
 
 def data_page(ctx) -> None:
@@ -108,7 +120,7 @@ def _review(saved: dict, lang: str, catalog) -> preview.UploadReview:
     cached = st.session_state.get(_REVIEW)
     if cached and cached[0] == key:
         return cached[1]
-    with st.spinner(t("dp.reviewing", lang)):
+    with st.spinner(t("dp.reviewing", lang)), refused_on_fault(lang):
         review = preview.review_upload(saved["paths"], saved["names"], None,
                                        preview.given_mappings(applied, catalog), lang, catalog)
     st.session_state[_REVIEW] = (key, review)
@@ -171,7 +183,7 @@ def _confirm(saved: dict, ctx) -> None:
     """Load as the signed-in analyst, drop every cached read so each session sees the new data, report."""
     lang = ctx.lang
     applied = st.session_state.get(_APPLIED, {})
-    with st.spinner(t("dp.loading", lang)):
+    with st.spinner(t("dp.loading", lang)), refused_on_fault(lang):
         outcome = workspace_io.load_files(saved["paths"], saved["names"], None, ctx.user.name,
                                           preview.given_mappings(applied, ctx.catalog))
     st.cache_data.clear()
@@ -189,7 +201,8 @@ def _confirm(saved: dict, ctx) -> None:
 def history_tab(ctx) -> None:
     """Every load (who, when, file, sha256, rows, status) and the rollback of one."""
     lang = ctx.lang
-    history = workspace_io.load_history()
+    with refused_on_fault(lang):
+        history = workspace_io.load_history()
     if history.empty:
         st.info(t("dp.history_empty", lang))
         return
@@ -203,11 +216,8 @@ def history_tab(ctx) -> None:
                           format_func=lambda i: _load_label(active, i))
     confirmed = st.checkbox(t("dp.rollback_confirm", lang, load_id=choice), key=f"pv_dp_rollback_ok_{choice}")
     if st.button(t("dp.rollback", lang), disabled=not confirmed, key="pv_dp_rollback", icon=":material/undo:"):
-        try:
+        with refused_on_fault(lang):
             workspace_io.rollback(None, int(choice), ctx.user.name)
-        except RollbackRefused as exc:
-            st.error(exc.message(lang))
-            return
         st.cache_data.clear()
         st.session_state[_DONE] = t("dp.rolled_back", lang, load_id=choice)
         st.rerun()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -106,16 +108,10 @@ def test_rollback_from_the_history(demo_copy, monkeypatch, tmp_path):
     assert any(f"#{newest}" in s.value for s in app.success)
 
 
-def _fill(app, key: str, **values):
-    for name, value in values.items():
-        widget = {"id": app.text_input, "title": app.text_input}[name] if name in ("id", "title") else None
-        widget(key=f"pv_reg_{'id' if name == 'id' else 'tvi'}_{key}").input(value)
-    return app
-
-
 def test_register_add_with_future_date_edit_and_retire(demo_copy, monkeypatch, tmp_path):
     app = app_as("register", demo_copy, monkeypatch, tmp_path)
-    _fill(app, "add", id="TEST-2026-01", title="<b>Một cửa</b> mới")
+    app.text_input(key="pv_reg_id_add").input("TEST-2026-01")
+    app.text_input(key="pv_reg_tvi_add").input("<b>Một cửa</b> mới")
     app.date_input(key="pv_reg_date_add").set_value(dt.date.today() + dt.timedelta(days=400))
     app.number_input(key="pv_reg_year_add").set_value((dt.date.today() + dt.timedelta(days=400)).year)
     app.multiselect(key="pv_reg_targets_add").set_value(["PCI:TRANSPARENCY"])
@@ -192,3 +188,19 @@ def test_register_csv_import_through_the_page(demo_copy, monkeypatch, tmp_path):
     assert not app.exception, [e.value for e in app.exception]
     assert any("1 phiên bản mới" in s.value for s in app.success), [s.value for s in app.success]
     assert [e["action"] for e in audit.entries(tmp_path / "workspace.sqlite")] == ["register_import"]
+
+
+def test_a_busy_database_gets_the_designed_message(demo_copy, monkeypatch, tmp_path):
+    app = app_as("data", demo_copy, monkeypatch, tmp_path)  # the page's data is read (and cached) first
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
+                               " print('held', flush=True); time.sleep(60)", str(demo_copy)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(), "text/csv")).run()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not app.exception, [e.value for e in app.exception]
+    errors = "\n".join(e.value for e in app.error)
+    assert errors == "Cơ sở dữ liệu đang được cập nhật. Vui lòng tải lại trang sau ít giây."  # no path, no pid
