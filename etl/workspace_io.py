@@ -1,9 +1,9 @@
 """Every database read and write the analyst's browser workspace makes (Data and Register pages).
 
-Writes go through two functions only, so the snapshot writer replaces them in one place:
-:func:`write` (a read-write connection handed to a writer that holds its own transaction) and
-:func:`load_files` (the score pipeline, which opens its connection itself). Each change is recorded in
-the audit log after it succeeded. Reads open read-only and return empty results before any database.
+Writes go through the snapshot store (:mod:`provindex.store`): :func:`write` (a private copy, published
+whole when the writer succeeds; readers keep the previous snapshot meanwhile) and :func:`load_files` (the
+score pipeline, which writes through the store itself). Each change is recorded in the audit log after it
+was published. Reads open the current snapshot read-only and return empty results before any database.
 """
 
 from __future__ import annotations
@@ -17,20 +17,18 @@ from etl import export, register_edit
 from etl import load as loader
 from etl.pipeline import LoadOptions, LoadOutcome, run_load
 from etl.register import RegisterOutcome, import_register
-from provindex import audit, config, queries
-from provindex import db as dbmod
+from provindex import audit, originals, queries, store
 
 T = TypeVar("T")
 
 
 # -- the two write paths -------------------------------------------------------------------------------
 def write(db: str | Path | None, writer: Callable[..., T]) -> T:
-    """Run ``writer(con)`` on a read-write connection of ``db`` (the writer holds its transaction)."""
-    con = dbmod.connect(db)
-    try:
-        return writer(con)
-    finally:
-        con.close()
+    """Run ``writer(con)`` on the store's private copy of ``db``, published when it succeeds.
+
+    ``writer`` may raise ``store.NoChange(result)``: nothing is published and ``result`` is returned.
+    """
+    return store.write(db, writer)
 
 
 def load_files(paths: list[Path], names: list[str], db: str | Path | None, user: str,
@@ -54,15 +52,28 @@ def rollback(db: str | Path | None, load_id: int, user: str) -> list[dict]:
     return after
 
 
+def reactivate(db: str | Path | None, load_id: int, user: str) -> list[dict]:
+    """Undo the rollback of one load (``etl reactivate``); returns which load now provides each scope."""
+    after = write(db, lambda con: loader.reactivate(con, load_id, user))
+    audit.record("reactivate", user, f"load {load_id}", {"scopes": after})
+    return after
+
+
+def original(db: str | Path | None, load_id: int) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the file a load read, as uploaded; None when it was not kept (the demo, older loads)."""
+    return originals.original_of_load(db, load_id)
+
+
+def original_kept(db: str | Path | None, sha256) -> bool:
+    """True when the original bytes of the file with this sha256 are kept beside the database."""
+    return originals.original_file(db, sha256 if isinstance(sha256, str) else None) is not None
+
+
 def read(db: str | Path | None, reader: Callable[..., T], empty: T) -> T:
-    """``reader(con)`` on a read-only connection; ``empty`` when there is no database yet."""
-    if not config.db_path(db).exists():
+    """``reader(con)`` on the current snapshot, read only; ``empty`` when there is no database yet."""
+    if store.current_file(db) is None:
         return empty
-    con = dbmod.connect(db, read_only=True)
-    try:
-        return reader(con)
-    finally:
-        con.close()
+    return store.read(db, reader)
 
 
 def load_history(db: str | Path | None = None) -> pd.DataFrame:
@@ -84,7 +95,7 @@ def register(db: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def save_action(db: str | Path | None, raw: dict, user: str, added: bool) -> RegisterOutcome:
     """Add (``added``) or edit one action; the audit names which."""
-    outcome = write(db, lambda con: register_edit.save_action(con, raw, user))
+    outcome = write(db, lambda con: _published(register_edit.save_action(con, raw, user)))
     if outcome.status == "loaded":
         audit.record("action_add" if added else "action_edit", user, str(raw.get("action_id")),
                      {"title_vi": raw.get("title_vi")})
@@ -100,7 +111,14 @@ def retire_action(db: str | Path | None, action_id: str, user: str) -> int:
 
 def import_actions(db: str | Path | None, path: Path, name: str, user: str) -> RegisterOutcome:
     """``python -m etl actions FILE`` from the browser: validated, versioned, all or nothing."""
-    outcome = write(db, lambda con: import_register(con, path, user=user, name=name))
+    outcome = write(db, lambda con: _published(import_register(con, path, user=user, name=name)))
     if outcome.status == "loaded":
         audit.record("register_import", user, name, {"added": outcome.added, "new_versions": outcome.versioned})
+    return outcome
+
+
+def _published(outcome: RegisterOutcome) -> RegisterOutcome:
+    """A register change that wrote nothing (refused, unchanged) publishes no new snapshot."""
+    if outcome.status != "loaded":
+        raise store.NoChange(outcome)
     return outcome

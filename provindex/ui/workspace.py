@@ -199,7 +199,7 @@ def _confirm(saved: dict, ctx) -> None:
 
 
 def history_tab(ctx) -> None:
-    """Every load (who, when, file, sha256, rows, status) and the rollback of one."""
+    """Every load (who, when, file, sha256, rows, status); rollback, re-activation, the original file."""
     lang = ctx.lang
     with refused_on_fault(lang):
         history = workspace_io.load_history()
@@ -207,20 +207,45 @@ def history_tab(ctx) -> None:
         st.info(t("dp.history_empty", lang))
         return
     st.dataframe(history_table(history, lang), hide_index=True, width="stretch")
-    active = history[history["status"] != "rolled_back"]
-    if active.empty:
+    # pickers keyed by the history's state: after a load or a rollback they start again from the newest load
+    state = f"{history['load_id'].max()}_{(history['status'] == 'rolled_back').sum()}"
+    rolled = history["status"] == "rolled_back"
+    _undo_controls(ctx, history[~rolled], "rollback", state)
+    _undo_controls(ctx, history[rolled], "reactivate", state)
+    _original_controls(history, lang, state)
+
+
+def _undo_controls(ctx, loads: pd.DataFrame, kind: str, state: str) -> None:
+    """Pick a load, confirm, then roll it back (``rollback``) or re-activate a rolled-back one (``reactivate``)."""
+    lang = ctx.lang
+    if loads.empty:
         return
-    # keyed by the newest load: after a load or a rollback the picker starts again from the newest one
-    choice = st.selectbox(t("dp.rollback_pick", lang), list(active["load_id"]),
-                          key=f"pv_dp_rollback_pick_{history['load_id'].max()}_{len(active)}",
-                          format_func=lambda i: _load_label(active, i))
-    confirmed = st.checkbox(t("dp.rollback_confirm", lang, load_id=choice), key=f"pv_dp_rollback_ok_{choice}")
-    if st.button(t("dp.rollback", lang), disabled=not confirmed, key="pv_dp_rollback", icon=":material/undo:"):
+    st.subheader(t(f"dp.{kind}_title", lang))
+    choice = st.selectbox(t(f"dp.{kind}_pick", lang), list(loads["load_id"]), key=f"pv_dp_{kind}_pick_{state}",
+                          format_func=lambda i: _load_label(loads, i))
+    confirmed = st.checkbox(t(f"dp.{kind}_confirm", lang, load_id=choice), key=f"pv_dp_{kind}_ok_{choice}")
+    if st.button(t(f"dp.{kind}", lang), disabled=not confirmed, key=f"pv_dp_{kind}",
+                 icon=":material/undo:" if kind == "rollback" else ":material/redo:"):
         with refused_on_fault(lang):
-            workspace_io.rollback(None, int(choice), ctx.user.name)
+            getattr(workspace_io, kind)(None, int(choice), ctx.user.name)
         st.cache_data.clear()
-        st.session_state[_DONE] = t("dp.rolled_back", lang, load_id=choice)
+        st.session_state[_DONE] = t(f"dp.{kind}_done", lang, load_id=choice)
         st.rerun()
+
+
+def _original_controls(history: pd.DataFrame, lang: str, state: str) -> None:
+    """The file a load read, byte for byte, for the loads whose original was kept."""
+    kept = history[[workspace_io.original_kept(None, sha) for sha in history["sha256"]]]
+    st.subheader(t("dp.original_title", lang))
+    if kept.empty:
+        st.caption(t("dp.original_none", lang))
+        return
+    choice = int(st.selectbox(t("dp.original_pick", lang), list(kept["load_id"]), key=f"pv_dp_original_{state}",
+                              format_func=lambda i: _load_label(kept, i)))
+    name = Path(str(kept.set_index("load_id").loc[choice, "file_name"])).name or "original"
+    st.download_button(t("dp.original_download", lang, file=name), lambda: workspace_io.original(None, choice)[1],
+                       file_name=name, key=f"pv_dp_original_dl_{choice}", icon=":material/download:",
+                       on_click="ignore")
 
 
 def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:

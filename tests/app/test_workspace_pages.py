@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import download_data, pci_file
+from etl import workspace_io
 from provindex import audit
 from provindex.auth import User
 from provindex.i18n import t
@@ -93,7 +94,7 @@ def test_a_bad_file_names_the_province_and_changes_nothing(demo_copy, monkeypatc
     assert loads(demo_copy) == before and 2026 not in years(demo_copy)
 
 
-def test_rollback_from_the_history(demo_copy, monkeypatch, tmp_path):
+def test_rollback_reactivation_and_original_from_the_history(demo_copy, monkeypatch, tmp_path):
     app = app_as("data", demo_copy, monkeypatch, tmp_path)
     app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(), "text/csv")).run()
     app.button(key="pv_dp_confirm").click().run()
@@ -106,6 +107,19 @@ def test_rollback_from_the_history(demo_copy, monkeypatch, tmp_path):
     assert not app.exception
     assert 2026 not in years(demo_copy)
     assert any(f"#{newest}" in s.value for s in app.success)
+    picker = next(s for s in app.selectbox if s.key.startswith("pv_dp_reactivate_pick"))
+    assert picker.value == newest
+    app.checkbox(key=f"pv_dp_reactivate_ok_{newest}").check().run()
+    app.button(key="pv_dp_reactivate").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert 2026 in years(demo_copy)
+    kinds = [e["action"] for e in audit.entries(tmp_path / "workspace.sqlite")]
+    assert kinds[:3] == ["reactivate", "rollback", "load"]
+    original = next(s for s in app.selectbox if s.key.startswith("pv_dp_original_"))
+    assert original.options == [f"#{newest} · PCI_2026.csv · PCI 2026 · " + original.options[0].split(" · ")[-1]]
+    button = next(b for b in app.get("download_button") if b.proto.label == "Tải PCI_2026.csv")
+    assert button.proto.deferred_file_id or button.proto.url  # built when clicked (the bytes are the upload's)
+    assert workspace_io.original(None, newest) == ("PCI_2026.csv", pci_file())
 
 
 def test_register_add_with_future_date_edit_and_retire(demo_copy, monkeypatch, tmp_path):
