@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,7 @@ import pandas as pd
 from provindex import queries, schema
 from provindex.catalog import get_catalog
 from provindex.harmonize import to_vn34
+from provindex.text import neutralise_formula, neutralise_frame
 
 #: The score columns (published confidence bounds last, empty when not published), the unit's name beside its code.
 EXPORT_COLUMNS = list(schema.SCORE_COLUMNS)
@@ -42,7 +44,7 @@ def export_frame(con: duckdb.DuckDBPyConnection, index: str | None = None, units
 
 def safe_text(value: str) -> str:
     """Defuse spreadsheet formulas in text cells (CWE-1236) the way OWASP recommends."""
-    return "'" + value if value and value[0] in "=+-@\t\r" else value
+    return neutralise_formula(value)
 
 
 def format_value(value) -> str:
@@ -53,13 +55,29 @@ def format_value(value) -> str:
 def write_csv(frame: pd.DataFrame, out: Path) -> int:
     """UTF-8 with BOM so Excel shows Vietnamese correctly; returns the number of rows."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        flags = [c for c in HARMONIZED_FLAGS if c in frame.columns]
-        writer.writerow(EXPORT_COLUMNS + flags)
-        for row in frame[EXPORT_COLUMNS + flags].itertuples(index=False):
+    out.write_bytes(export_bytes(frame, "csv"))
+    return len(frame)
+
+
+def export_bytes(frame: pd.DataFrame, kind: str) -> bytes:
+    """The export as a download (``kind`` csv or xlsx), every text cell a spreadsheet would run neutralised.
+
+    CSV is the same file :func:`write_csv` writes; XLSX keeps numbers numeric (one sheet, ``data``). A
+    harmonised export keeps its flag columns.
+    """
+    columns = EXPORT_COLUMNS + [c for c in HARMONIZED_FLAGS if c in frame.columns]
+    rows = frame.reindex(columns=columns)
+    if kind == "csv":
+        flags = columns[len(EXPORT_COLUMNS):]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows.itertuples(index=False):
             rank = "" if row.rank is None or pd.isna(row.rank) else str(int(row.rank))
             writer.writerow([row.index, int(row.year), row.unit_set, row.unit_code, safe_text(row.unit_name or ""),
                              row.component, format_value(row.value), rank, format_value(row.ci_low),
                              format_value(row.ci_high)] + [int(getattr(row, c)) for c in flags])
-    return len(frame)
+        return buffer.getvalue().encode("utf-8-sig")
+    buffer = io.BytesIO()
+    neutralise_frame(rows).to_excel(buffer, index=False, sheet_name="data", engine="openpyxl")
+    return buffer.getvalue()

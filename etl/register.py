@@ -21,6 +21,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from etl.load import same_value, write_register
 from etl.problems import ERROR, WARNING, Problem
 from etl.read import ReadFailed, read_source
@@ -71,23 +73,38 @@ def read_rows(path: Path, name: str | None = None) -> tuple[list[tuple[int, dict
     return rows, []
 
 
+def is_retired(row: dict) -> bool:
+    """True when a stored version withdraws its action (``retired`` set; older rows have it empty)."""
+    value = row.get("retired")
+    return value is not None and not pd.isna(value) and bool(value)
+
+
 def unchanged(current: dict, rec: dict) -> bool:
     """True when an incoming row equals the stored current version in every compared column."""
     return all(same_value(current.get(column), rec.get(column)) for column in COMPARED)
 
 
 def import_register(con, path: Path, *, user: str, dry_run: bool = False, catalog: Catalog | None = None,
-                    now: dt.datetime | None = None) -> RegisterOutcome:
+                    now: dt.datetime | None = None, name: str | None = None) -> RegisterOutcome:
     """Validate the whole file, then add new actions / new versions and hypotheses in one transaction."""
+    rows, problems = read_rows(path, name)
+    return import_rows(con, rows, name or path.name, user=user, dry_run=dry_run, catalog=catalog, now=now,
+                       problems=problems)
+
+
+def import_rows(con, rows: list[tuple[int, dict]], file: str, *, user: str, dry_run: bool = False,
+                catalog: Catalog | None = None, now: dt.datetime | None = None,
+                problems: list[Problem] | None = None) -> RegisterOutcome:
+    """:func:`import_register` of rows already read (a file's, or the one row of the browser's form)."""
     catalog = catalog or get_catalog()
-    rows, problems = read_rows(path)
-    records, found = validate(rows, path.name, catalog) if rows else ([], [])
+    problems = list(problems or [])
+    records, found = validate(rows, file, catalog) if rows else ([], [])
     problems += found
     if any(p.severity == ERROR for p in problems) or not records:
-        return RegisterOutcome("rejected", problems or [Problem("no_rows", path.name)])
+        return RegisterOutcome("rejected", problems or [Problem("no_rows", file)])
     outcome = RegisterOutcome("dry-run" if dry_run else "loaded", problems)
     plan = _Plan(con, records, user, now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
-    actions, targets = plan.rows(records, catalog, outcome, path.name)
+    actions, targets = plan.rows(records, catalog, outcome, file)
     outcome.hypotheses = len(targets)
     if not actions and not targets:
         outcome.status = "unchanged" if not dry_run else "dry-run"
@@ -132,7 +149,7 @@ class _Plan:
     def _version(self, rec: dict, outcome: RegisterOutcome) -> dict | None:
         """The action row to add (version 1, or the next version of an edit); None when unchanged."""
         old = self.current.get(rec["action_id"])
-        if old is not None and unchanged(old, rec):
+        if old is not None and unchanged(old, rec) and not is_retired(old):  # a retired one comes back
             outcome.unchanged.append(rec["action_id"])
             return None
         (outcome.added if old is None else outcome.versioned).append(rec["action_id"])

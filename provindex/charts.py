@@ -7,6 +7,7 @@ drawn thick and on top, fonts large enough for a projector.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -243,7 +244,7 @@ def _draw_actions(fig: go.Figure, focal_series: pd.DataFrame, actions: pd.DataFr
         year = int(action["year"]) + 1
         if year in by_year.index:
             title = localized(action, "title", lang) or action["action_type"]
-            rows.append((year, float(by_year[year]), title))
+            rows.append((year, float(by_year[year]), html.escape(title)))  # titles are plain text, never markup
     if not rows:
         return
     frame = pd.DataFrame(rows, columns=["year", "value", "title"]).groupby(["year", "value"])["title"].apply(

@@ -102,10 +102,22 @@ def has_scores(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def actions(con: duckdb.DuckDBPyConnection, unit_code: str | None = None) -> pd.DataFrame:
-    """The current version of every register entry (optionally one unit's)."""
-    return con.execute("""
-        SELECT * FROM action_current WHERE (? IS NULL OR unit_code = ?) ORDER BY year, action_id""",
-                       [unit_code, unit_code]).df()
+    """The current version of every register entry (optionally one unit's); retired actions are left out.
+
+    A database older than issue 10 (read without migrating) has no ``retired`` column: nothing is retired there.
+    """
+    retired = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'action'"
+                          " AND column_name = 'retired'").fetchone()[0]
+    active = "AND NOT coalesce(retired, false)" if retired else ""
+    return con.execute(f"""
+        SELECT * FROM action_current WHERE (? IS NULL OR unit_code = ?) {active}
+        ORDER BY year, action_id""", [unit_code, unit_code]).df()
+
+
+def current_action(con: duckdb.DuckDBPyConnection, action_id: str) -> dict | None:
+    """The newest version of one register entry (retired or not), or None."""
+    rows = con.execute("SELECT * FROM action_current WHERE action_id = ?", [action_id]).df().to_dict("records")
+    return rows[0] if rows else None
 
 
 def action_targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -256,7 +256,9 @@ TABLES: tuple[Table, ...] = (
            _c("reason", "VARCHAR", "why the action was taken, e.g. response to a PCI drop (Ashenfelter flag)"),
            _c("verified_by", "VARCHAR", "who checked the entry against the document"),
            _c("verified_at", "TIMESTAMP", "when it was checked"),
-           _c("supersedes", "INTEGER", "version this row replaces (NULL for the first)")),
+           _c("supersedes", "INTEGER", "version this row replaces (NULL for the first)"),
+           # issue 10: retiring an action adds a version with retired = true; analyses read only active ones.
+           _c("retired", "BOOLEAN", "true when this version withdraws the action from the register")),
           ("action_id", "version")),
     Table("action_target", "Pre-registered hypotheses: which component an action should move, in which direction.",
           (_c("action_id", "VARCHAR", "action", False), _c("index", "VARCHAR", "index code", False),

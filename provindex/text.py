@@ -96,26 +96,25 @@ def format_signed(value: float | None, lang: str = "vi", decimals: int = 2) -> s
     return sign + format_number(abs(value), lang, decimals)
 
 
-#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
+#: First characters that make a spreadsheet read a cell as a formula (CWE-1236; OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formula(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; anything else unchanged.
-
-    Numbers stay numbers (a negative score is not a formula); only strings starting with ``= + - @``, a tab
-    or a carriage return are changed, so an exported title "=HYPERLINK(…)" opens as the text it is.
-    """
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; other values pass unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def neutralise_frame(frame):
-    """A copy of a pandas frame whose text cells and column labels are passed through :func:`neutralise_formula`."""
+    """A copy of a pandas frame with every text cell and column name passed through :func:`neutralise_formula`.
+
+    Numbers stay numbers (a negative score is not text), so the file still sorts and sums in a spreadsheet.
+    """
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype).startswith(("string", "str")):
+        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
             out[column] = out[column].map(neutralise_formula)
-    out.columns = [neutralise_formula(c) for c in out.columns]
+    out.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in out.columns]
     return out

@@ -89,12 +89,15 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def run_page(path, db: Path, monkeypatch, **params):
-    """Run one page script alone under AppTest on ``db`` with URL ``params``; fails on any exception."""
+def run_page(path, db: Path, monkeypatch, user=None, **params):
+    """Run one page script alone under AppTest on ``db`` with URL ``params`` (signed in as ``user``, a
+    ``provindex.auth.User``, when given); fails on any exception."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("PROVINDEX_DB", str(db))
     app = AppTest.from_file(str(path), default_timeout=60)
+    if user is not None:
+        app.session_state["pv_user"] = user
     for key, value in params.items():
         app.query_params[key] = value
     app.run()
@@ -122,3 +125,35 @@ def chart_count(app) -> int:
 def spec(app, position: int = 0) -> str:
     """The plotly figure sent to the browser, as readable JSON text."""
     return json.dumps(json.loads(app.get("plotly_chart")[position].proto.spec), ensure_ascii=False)
+
+
+def download_data(button) -> bytes:
+    """The bytes an AppTest download button serves (read from the test run's in-memory media store)."""
+    import gc
+
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    for storage in (o for o in gc.get_objects() if isinstance(o, MemoryMediaFileStorage)):
+        try:
+            return storage.get_file(file_id).content
+        except Exception:  # another run's store
+            continue
+    raise LookupError(button.proto.url)
+
+
+def pci_file(extra: str | None = None, bad_unit: str | None = None) -> bytes:
+    """A wide PCI file of the 34 provinces (made-up values; the year is in the file name), optionally with an
+    unknown column ``extra`` or an unknown province ``bad_unit`` on row 6."""
+    from provindex.catalog import get_catalog
+
+    names = list(get_catalog().units_of("vn34")["name_vi"])
+    header = ["Tỉnh/Thành phố", "Chỉ số PCI", "Chi phí gia nhập thị trường"] + ([extra] if extra else [])
+    lines = [",".join(header)]
+    for position, name in enumerate(names):
+        if bad_unit and position == 4:
+            name = bad_unit
+        cells = [name, f"{60 + position / 3:.2f}", f"{5 + position / 10:.2f}"] + ([f"{6 + position / 20:.2f}"]
+                                                                                    if extra else [])
+        lines.append(",".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")

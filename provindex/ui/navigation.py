@@ -43,6 +43,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner", ":material/flag:"),
     PageSpec("report", ":material/slideshow:"),
     PageSpec("present", ":material/co_present:"),
+    PageSpec("data", ":material/database:", min_role="analyst"),
+    PageSpec("register", ":material/edit_note:", min_role="analyst"),
     PageSpec("admin", ":material/admin_panel_settings:", min_role="admin"),
 )
 

@@ -15,7 +15,7 @@ import streamlit as st
 from provindex.charts import ExportInfo, chart_config, decorate_for_export
 from provindex.i18n import localized, t
 from provindex.overview import IndexCard
-from provindex.text import format_number, format_signed
+from provindex.text import format_number, format_signed, neutralise_frame
 from provindex.ui.harmonized import story_paragraphs
 from provindex.ui.state import url_toggle
 from provindex.views import CompareView, RankingView
@@ -82,8 +82,8 @@ def _status_sentence(card: IndexCard, ctx: PageContext) -> str:
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, lang: str, key: str) -> None:
-    """A CSV (UTF-8 with BOM, opens in Excel) of exactly what the chart or table shows."""
-    data = frame.to_csv(index=False).encode("utf-8-sig")
+    """A CSV (UTF-8 with BOM, opens in Excel) of exactly what the chart or table shows, formulas neutralised."""
+    data = neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
     st.download_button(t("ui.download_csv", lang), data, file_name=f"{file_name}.csv", mime="text/csv",
                        key=key, on_click="ignore", icon=":material/download:")
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from helpers import chart_count, page_text as text, run, run_page, spec
+from provindex.auth import User
 from provindex.i18n import t
 from provindex.ui.navigation import PAGES as NAVIGATION
 
@@ -115,7 +116,8 @@ def test_map_shows_unpublished_units_in_grey(demo_db, monkeypatch):
 
 @pytest.mark.parametrize("page", [p for p in NAVIGATION if p.min_role == "viewer"], ids=lambda spec: spec.key)
 def test_every_page_of_the_navigation_on_an_empty_database(tmp_path, monkeypatch, page):
-    app = run_page(page.path, tmp_path / "none.duckdb", monkeypatch)
+    user = User("lan", page.min_role) if page.min_role != "viewer" else None  # analyst pages: signed in
+    app = run_page(page.path, tmp_path / "none.duckdb", monkeypatch, user=user)
     assert "python -m etl demo" in app.info[0].value
     assert app.title[0].value == t(f"nav.{page.key}", "vi")
     assert not app.get("plotly_chart") and not app.metric

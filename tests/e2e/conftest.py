@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -37,21 +38,13 @@ def _require_browser():
         pytest.skip(f"{CHROMIUM} is not installed")
 
 
-@pytest.fixture(scope="session")
-def e2e_workspace(tmp_path_factory) -> Path:
-    """The server's user store and audit log (tests add users to it; the server reads it on every run)."""
-    return tmp_path_factory.mktemp("e2e-ws") / "workspace.sqlite"
-
-
-@pytest.fixture(scope="session")
-def app_url(demo_db, tmp_path_factory, e2e_workspace):
-    _require_browser()
-    db = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
-    shutil.copy(demo_db, db)
+@contextmanager
+def serve(db: Path, workspace: Path, log_dir: Path):
+    """``streamlit run dashboard.py`` on ``db`` and ``workspace`` at a free port; yields its URL, stops it after."""
     port = _free_port()
     env = {**os.environ, "PROVINDEX_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "PROVINDEX_WORKSPACE": str(e2e_workspace)}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
+           "PROVINDEX_WORKSPACE": str(workspace)}
+    log = open(log_dir / "streamlit.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -66,10 +59,52 @@ def app_url(demo_db, tmp_path_factory, e2e_workspace):
     else:
         process.kill()
         pytest.fail("streamlit did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_workspace(tmp_path_factory) -> Path:
+    """The server's user store and audit log (tests add users to it; the server reads it on every run)."""
+    return tmp_path_factory.mktemp("e2e-ws") / "workspace.sqlite"
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db, tmp_path_factory, e2e_workspace):
+    _require_browser()
+    db = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    with serve(db, e2e_workspace, tmp_path_factory.mktemp("log")) as url:
+        yield url
+
+
+#: The analyst of :func:`analyst_url` (signs in through the real form).
+ANALYST = ("lan", "mật khẩu đủ dài 2026")
+
+
+@pytest.fixture
+def analyst_url(demo_db, tmp_path, cheap_hasher):
+    """A dashboard of its own (the test changes data) whose store holds the analyst :data:`ANALYST`."""
+    from provindex import users
+
+    _require_browser()
+    db, workspace = tmp_path / "demo.duckdb", tmp_path / "workspace.sqlite"
+    shutil.copy(demo_db, db)
+    users.add_user(ANALYST[0], "analyst", ANALYST[1], "e2e", workspace)
+    with serve(db, workspace, tmp_path) as url:
+        yield url
+
+
+def sign_in(page, scope, name: str, password: str) -> None:
+    """Fill the sign-in form inside ``scope`` (the main area of a refused page, or the sidebar box) and submit."""
+    scope.get_by_label("Tên người dùng").fill(name)
+    scope.get_by_label("Mật khẩu", exact=True).fill(password)
+    scope.get_by_role("button", name="Đăng nhập").click()
+    wait_for_app(page, timeout=60_000)
 
 
 @pytest.fixture(scope="session")

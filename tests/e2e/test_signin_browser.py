@@ -5,7 +5,7 @@ import pytest
 
 from provindex import users
 
-from .conftest import screenshot, wait_for_app
+from .conftest import screenshot, sign_in, wait_for_app
 
 GOOD = "correct horse battery"
 
@@ -20,13 +20,6 @@ def accounts(e2e_workspace, cheap_hasher):
 
 def _menu(page) -> str:
     return page.locator("[data-testid='stSidebarNav']").inner_text()
-
-
-def _sign_in(page, scope, name: str, password: str) -> None:
-    scope.get_by_label("Tên người dùng").fill(name)
-    scope.get_by_label("Mật khẩu", exact=True).fill(password)
-    scope.get_by_role("button", name="Đăng nhập").click()
-    wait_for_app(page, timeout=60_000)
 
 
 def test_a_viewer_opening_admin_by_url_is_refused(page, app_url, accounts):
@@ -45,7 +38,7 @@ def test_a_signed_in_viewer_has_no_admin_link(page, app_url, accounts):
     wait_for_app(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Đăng nhập", exact=True).first.click()  # the folded sign-in box
-    _sign_in(page, sidebar, "thu", GOOD)
+    sign_in(page, sidebar, "thu", GOOD)
     page.wait_for_function("document.querySelector('[data-testid=stSidebar]').innerText.includes('người xem')",
                            timeout=60_000)
     assert "Quản trị" not in _menu(page)
@@ -54,7 +47,7 @@ def test_a_signed_in_viewer_has_no_admin_link(page, app_url, accounts):
 def test_signing_in_on_the_refused_page_opens_it(page, app_url, accounts):
     page.goto(f"{app_url}/admin")
     wait_for_app(page)
-    _sign_in(page, page.locator("[data-testid='stMain']"), "boss", GOOD)
+    sign_in(page, page.locator("[data-testid='stMain']"), "boss", GOOD)
     page.wait_for_selector("h1:has-text('Quản trị')", timeout=60_000)
     main = page.locator("[data-testid='stMain']")
     main.get_by_text("Nhật ký thay đổi").first.wait_for(timeout=30_000)
