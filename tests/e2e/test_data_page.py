@@ -25,7 +25,12 @@ def choose_year(page, year: str) -> None:
 
 
 def upload(page, path) -> None:
+    """Replace whatever the uploader holds by ``path`` (the uploader takes several files and keeps them)."""
     menu(page, "Dữ liệu")
+    chips = page.locator("[data-testid='stFileUploader'] [data-testid='stFileChipDeleteBtn']")
+    while chips.count():
+        chips.first.click()
+        wait_for_app(page, timeout=60_000)
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
     page.wait_for_timeout(500)
     wait_for_app(page, timeout=60_000)
