@@ -12,10 +12,12 @@ and ``impact`` place finished view models on the page. No other library module i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from provindex import config, schema
 from provindex.auth import User
 from provindex.catalog import Catalog, get_catalog, unit_set_for_year
 from provindex.errors import ProvindexError
@@ -80,10 +82,7 @@ def page_setup(page_key: str) -> PageContext:
         st.error(exc.screen_message(lang))
         st.stop()
     if scores.empty:
-        language_switch(lang)
-        st.title(t(f"nav.{page_key}", lang))
-        st.info(t("ui.empty_db", lang))
-        st.stop()
+        return _empty_database(page_key, spec, catalog, lang, (meta, actions, user))
     years = sorted(int(y) for y in scores["year"].unique())
     initial_state(years)
     lang = language_switch(current_lang())
@@ -96,6 +95,20 @@ def page_setup(page_key: str) -> PageContext:
                           scores)
     _labels(context, former)
     return context
+
+
+def _empty_database(page_key: str, spec, catalog: Catalog, lang: str, rest: tuple) -> PageContext:
+    """No data yet: guidance, and the run stops unless the page serves an empty database (the first load)."""
+    lang = language_switch(lang)
+    if spec is None or not spec.works_empty:
+        st.title(t(f"nav.{page_key}", lang))
+        st.info(t("ui.empty_db", lang))
+        st.stop()
+    st.info(t("ui.empty_db_workspace", lang))
+    year = date.today().year - 1  # the edition an analyst most likely loads first
+    meta, actions, user = rest
+    return PageContext(lang, year, unit_set_for_year(year), config.focal_unit(),
+                       pd.DataFrame(columns=list(schema.SCORE_COLUMNS)), meta, catalog, actions, user)
 
 
 def _sidebar_filters(catalog: Catalog, years: list[int], lang: str,

@@ -23,6 +23,8 @@ class PageSpec:
     icon: str
     default: bool = False
     min_role: str = "viewer"
+    #: the page also serves an empty database (the Data page makes the first load of a fresh install)
+    works_empty: bool = False
 
     @property
     def script(self) -> str:
@@ -43,8 +45,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner", ":material/flag:"),
     PageSpec("report", ":material/slideshow:"),
     PageSpec("present", ":material/co_present:"),
-    PageSpec("data", ":material/database:", min_role="analyst"),
-    PageSpec("register", ":material/edit_note:", min_role="analyst"),
+    PageSpec("data", ":material/database:", min_role="analyst", works_empty=True),
+    PageSpec("register", ":material/edit_note:", min_role="analyst", works_empty=True),
     PageSpec("admin", ":material/admin_panel_settings:", min_role="admin"),
 )
 

@@ -218,3 +218,25 @@ def test_a_busy_database_gets_the_designed_message(demo_copy, monkeypatch, tmp_p
     assert not app.exception, [e.value for e in app.exception]
     errors = "\n".join(e.value for e in app.error)
     assert errors == "Cơ sở dữ liệu đang được cập nhật. Vui lòng tải lại trang sau ít giây."  # no path, no pid
+
+
+def test_the_first_load_of_a_fresh_install_happens_in_the_browser(monkeypatch, tmp_path):
+    db = tmp_path / "fresh" / "provindex.duckdb"
+    db.parent.mkdir()
+    app = app_as("data", db, monkeypatch, tmp_path)
+    assert t("ui.empty_db_workspace", "vi") in texts(app) and app.file_uploader
+    app.file_uploader(key="pv_dp_files").set_value(("PCI_2026.csv", pci_file(), "text/csv")).run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.button(key="pv_dp_confirm").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert years(db) == {2026}
+    overview = AppTest.from_file(str(page_spec("overview").path), default_timeout=120)
+    overview.run()
+    assert not overview.exception and t("ui.empty_db", "vi") not in texts(overview)
+
+
+def test_chart_pages_still_stop_on_an_empty_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROVINDEX_DB", str(tmp_path / "none.duckdb"))
+    app = AppTest.from_file(str(page_spec("rankings").path), default_timeout=60)
+    app.run()
+    assert [i.value for i in app.info] == [t("ui.empty_db", "vi")]
