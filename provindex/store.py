@@ -288,7 +288,7 @@ def _publish(db_file: Path, draft: Path) -> None:
     number = 1 + max((_number(p) for p in folder.glob("*.duckdb")), default=0)
     published = folder / f"{number:06d}-{uuid.uuid4().hex[:8]}.duckdb"
     os.replace(draft, published)
-    _fsync_dir(folder)
+    fsync_file(folder)
     previous = current_file(db_file)
     link = db_file.with_name(f".{db_file.name}.{os.getpid()}.link")
     link.unlink(missing_ok=True)
@@ -298,7 +298,7 @@ def _publish(db_file: Path, draft: Path) -> None:
         os.replace(published, db_file)
         return
     os.replace(link, db_file)
-    _fsync_dir(db_file.parent)
+    fsync_file(db_file.parent)
     if previous is not None and previous.parent != folder:  # the legacy file was adopted: nothing to prune there
         previous = None
     _prune(folder, keep={published, previous})
@@ -344,17 +344,11 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def fsync_file(target: Path) -> None:
-    """Write a file's data to disk before it is renamed into place."""
+    """Write a file's data to disk before it is renamed into place.
+
+    On a folder it makes a rename in it durable (a crash right after the switch keeps the new pointer).
+    """
     handle = os.open(target, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """The rename itself is made durable (a crash right after the switch keeps the new pointer)."""
-    handle = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(handle)
     finally:
