@@ -202,6 +202,7 @@ def fresh_demo(folder: Path) -> Path:
     cached = folder.parent / "sessions-demo-template.duckdb"
     if not cached.exists():
         build_demo(cached)
+    folder.mkdir(parents=True, exist_ok=True)
     db = folder / "demo.duckdb"
-    shutil.copy(cached, db)
+    shutil.copy(cached, db)  # the current snapshot, as a plain file
     return db
