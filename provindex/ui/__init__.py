@@ -71,7 +71,10 @@ class PageContext:
 
 
 def page_setup(page_key: str) -> PageContext:
-    """Sidebar filters, labels and guards shared by every page. Stops the run on an empty database."""
+    """Sidebar filters, labels and guards shared by every page; the role gate (``PageSpec.min_role``) first.
+
+    On an empty database the run stops with guidance, except on pages that serve one (``works_empty``).
+    """
     catalog = get_catalog()
     lang = current_lang()
     spec = page_spec(page_key)
