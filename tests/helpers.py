@@ -10,8 +10,13 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -157,3 +162,27 @@ def pci_file(extra: str | None = None, bad_unit: str | None = None) -> bytes:
                                                                                     if extra else [])
         lines.append(",".join(cells))
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@contextmanager
+def load_held_then_killed(source: Path, db: Path):
+    """``python -m etl load SOURCE`` paused inside its write (the test pause hook); the block runs while it
+    waits there, then the load is killed with SIGKILL."""
+    child = subprocess.Popen([sys.executable, "-m", "etl", "load", str(source), "--db", str(db)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PROVINDEX_TEST_PAUSE_IN_LOAD": "120"})
+    try:
+        deadline = time.monotonic() + 120
+        line = ""
+        while "inside load transaction" not in line and time.monotonic() < deadline:
+            line = child.stderr.readline()
+            assert line or child.poll() is None, "the load ended before reaching its transaction"
+        assert "inside load transaction" in line
+        yield child
+        assert child.poll() is None
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import duckdb
 import pandas as pd
 import pytest
 
 from bench.bench_import import cell_budget_csv, tiny_cells_csv
-from helpers import ROOT, cli, content_fingerprint, file_sha
+from helpers import ROOT, cli, content_fingerprint, file_sha, load_held_then_killed
 from corpus import PCI_HEADER, csv_text, encoded, pci_rows, write_bytes, xlsx, zip_bomb
 from provindex import db as dbmod
 
@@ -94,22 +92,8 @@ def test_kill_9_mid_load_leaves_the_previous_data(tmp_path, demo_copy):
     changed = current.assign(value=(current["value"] * 0.97).round(6))
     path = _long_file(changed, tmp_path / "scores_all.csv")
     assert len(changed) > 10_000
-    child = subprocess.Popen([sys.executable, "-m", "etl", "load", str(path), "--db", str(demo_copy)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PROVINDEX_TEST_PAUSE_IN_LOAD": "120"})
-    try:
-        deadline = time.monotonic() + 120
-        line = ""
-        while "inside load transaction" not in line and time.monotonic() < deadline:
-            line = child.stderr.readline()
-            assert line or child.poll() is None, "the load ended before reaching its transaction"
-        assert "inside load transaction" in line
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == -signal.SIGKILL
+    with load_held_then_killed(path, demo_copy):
+        pass
     con = dbmod.connect(demo_copy)  # opens read-write: replays or discards the interrupted work
     try:
         after = con.execute('SELECT "index", year, unit_set, unit_code, component, value, rank FROM score_current'

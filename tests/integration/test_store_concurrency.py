@@ -2,8 +2,6 @@
 code path (``etl.pipeline.run_load``), SIGKILL inside a load, a reader reading through ten loads."""
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -11,7 +9,7 @@ import time
 import pytest
 
 from corpus import PCI_HEADER, csv_text, pci_rows, write_bytes
-from helpers import ROOT, cli
+from helpers import ROOT, cli, load_held_then_killed
 from provindex import queries, store
 
 #: A child that waits for a common start time, then loads one file the way the Data page will.
@@ -80,23 +78,9 @@ def test_sigkill_inside_a_load_serves_the_previous_data_and_the_next_load_cleans
     version = store.current_version(path)
     with store.reading(path) as con:
         before = queries.current_scores(con)
-    child = subprocess.Popen([sys.executable, "-m", "etl", "load", str(_pci(tmp_path, 2019, 1.1)), "--db", str(path)],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PROVINDEX_TEST_PAUSE_IN_LOAD": "120"})
-    try:
-        line = ""
-        while "inside load transaction" not in line:
-            line = child.stderr.readline()
-            assert line or child.poll() is None, "the load ended before reaching its transaction"
+    with load_held_then_killed(_pci(tmp_path, 2019, 1.1), path):
         with store.reading(path) as con:  # the writer is inside its transaction: a reader does not wait
             during = queries.current_scores(con)
-        assert child.poll() is None
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == -signal.SIGKILL
     assert during.equals(before)
     assert store.current_version(path) == version
     with store.reading(path) as con:
