@@ -23,8 +23,8 @@ from provindex.catalog import Catalog, get_catalog, unit_set_for_year
 from provindex.errors import ProvindexError
 from provindex.i18n import t
 from provindex.ui.auth import current_user, require_role
-from provindex.ui.data import load_data, load_register, overview_cards
-from provindex.ui.harmonized import UNIT_PAGES, unit_scores, units_switch
+from provindex.ui.data import load_data, load_register
+from provindex.ui.harmonized import UNIT_PAGES, overview_cards, unit_scores, units_switch
 from provindex.ui.navigation import page_spec
 from provindex.ui.impact import impact_controls, impact_results, render_impact_card, warm_impact
 from provindex.ui.render import (boundary_shapes, download_csv, render_fallback, render_index_card, render_league,

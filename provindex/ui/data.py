@@ -3,25 +3,15 @@
 Results are cached per *data version* = the current snapshot's name (``store.current_version``), so a load
 from the command line or the Data page shows on every session's next run without a restart, a session sees
 one published version or the next (never a mixture), and a page run never waits for a load (ARCHITECTURE
-decision 1).
+decision 34).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 import streamlit as st
 
-from provindex import config, queries, schema
-from provindex import store
-from provindex.catalog import get_catalog
-from provindex.narrative import what_changed
-from provindex.overview import IndexCard, build_cards
-
-if TYPE_CHECKING:
-    from provindex.ui import PageContext
-
+from provindex import config, queries, schema, store
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -50,29 +40,3 @@ def load_data() -> tuple[pd.DataFrame, dict, pd.DataFrame]:
 def load_register() -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Current register, pre-registered targets and the register version (read with the scores)."""
     return _read_all()[2:]
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _cached_cards(version: str, unit_set: str, unit_code: str, year: int, _scores: pd.DataFrame) -> list[IndexCard]:
-    return build_cards(_scores, get_catalog(), unit_set, unit_code, year)
-
-
-def overview_cards(ctx: PageContext) -> list[IndexCard]:
-    """Cards per index, cached per (database version, unit, year)."""
-    return _cached_cards(store.current_version(), ctx.unit_set, ctx.unit_code, ctx.year, ctx.scores)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _cached_story(version: str, unit_code: str, year: int, lang: str, _cards: list[IndexCard],
-                  _scores: pd.DataFrame, unit_name: str) -> list[str]:
-    paragraphs = []
-    for card in _cards:
-        text = what_changed(card, _scores[_scores["index"] == card.index], get_catalog(), unit_code, unit_name, lang)
-        if text:
-            paragraphs.append(text)
-    return paragraphs
-
-
-def story_paragraphs(cards: list[IndexCard], ctx: PageContext) -> list[str]:
-    """'What changed this year', one paragraph per index, cached per (data version, unit, year, language)."""
-    return _cached_story(store.current_version(), ctx.unit_code, ctx.year, ctx.lang, cards, ctx.scores, ctx.unit_name)
